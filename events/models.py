@@ -1,0 +1,361 @@
+"""Events (one-day or multi-day) and courses ("forløb" made of course days, "kursusgange")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from network.blocks import MaterialsBlock, ProgrammeBlock
+from network.models import (
+    RICH_TEXT_FEATURES,
+    AttendanceMode,
+    Audience,
+    EventLocationMixin,
+    IndexPage,
+    OfferingPage,
+)
+
+
+class Status(models.TextChoices):
+    PLANNED = "planlagt", _("Planlagt")
+    CANCELLED = "aflyst", _("Aflyst")
+    POSTPONED = "udskudt", _("Udskudt")
+
+
+class OfferingQuerySet(PageQuerySet):
+    """Listings of offerings with a start and an end. `now` is passed in so "today" is computed per request."""
+
+    def published(self):
+        return self.live().public()
+
+    def upcoming(self, now: dt.datetime | None = None):
+        """Not yet ended: what has started and not ended is running and stays here until it ends."""
+        now = now or timezone.now()
+        return self.published().filter(end__gt=now).order_by("start", "pk")
+
+    def past(self, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.published().filter(end__lte=now).order_by("-start", "-pk")
+
+
+OfferingManager = PageManager.from_queryset(OfferingQuerySet)
+
+
+class TimedOfferingPage(OfferingPage):
+    """An offering that runs between two moments; `start` and `end` are stored aware, shown in Copenhagen time."""
+
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("slut"), db_index=True)
+    audience = models.CharField(_("målgruppe"), max_length=20, choices=Audience.choices, default=Audience.ALL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+
+    objects = OfferingManager()
+
+    search_fields = [
+        *OfferingPage.search_fields,
+        index.FilterField("start"),
+        index.FilterField("end"),
+        index.FilterField("audience"),
+        index.FilterField("status"),
+    ]
+    api_fields = [
+        *OfferingPage.api_fields,
+        APIField("start"),
+        APIField("end"),
+        APIField("audience"),
+        APIField("status"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("Slut skal ligge efter start.")})
+
+    def phase(self, now: dt.datetime | None = None) -> str:
+        """ "upcoming", "running" or "past", from the time alone."""
+        now = now or timezone.now()
+        if now < self.start:
+            return "upcoming"
+        return "running" if now < self.end else "past"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+    @property
+    def is_multi_day(self) -> bool:
+        return timezone.localdate(self.start) != timezone.localdate(self.end - dt.timedelta(microseconds=1))
+
+
+class EventIndexPage(IndexPage):
+    """Lists every event of the network, wherever in the tree it lives."""
+
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("oversigt over arrangementer")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        events = EventPage.objects.select_related("municipality", "organiser").prefetch_related("themes")
+        context["upcoming"] = events.upcoming(now)
+        context["past"] = events.past(now)[:20]
+        return context
+
+
+class CourseIndexPage(IndexPage):
+    """Lists every course of the network, wherever in the tree it lives."""
+
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("oversigt over kurser og forløb")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        courses = CoursePage.objects.select_related("organiser").prefetch_related("themes", "sessions")
+        context["upcoming"] = courses.upcoming(now)
+        context["past"] = courses.past(now)[:20]
+        return context
+
+
+class EventPage(EventLocationMixin, TimedOfferingPage):
+    """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
+
+    programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
+    materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
+
+    content_panels = [
+        *OfferingPage.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("status")],
+            heading=_("Tid og status"),
+        ),
+        MultiFieldPanel(EventLocationMixin.location_panels, heading=_("Sted")),
+        FieldPanel("themes"),
+        FieldPanel("audience"),
+        FieldPanel("organiser"),
+        FieldPanel("contact_person"),
+        FieldPanel("programme"),
+        FieldPanel("materials"),
+    ]
+    search_fields = [
+        *TimedOfferingPage.search_fields,
+        index.SearchField("venue_name"),
+        index.SearchField("city"),
+        index.RelatedFields("municipality", [index.SearchField("name")]),
+        index.FilterField("attendance_mode"),
+        index.FilterField("municipality"),
+    ]
+    api_fields = [
+        *TimedOfferingPage.api_fields,
+        *EventLocationMixin.location_api_fields,
+        APIField("online_url"),
+        APIField("programme"),
+        APIField("materials"),
+    ]
+
+    class Meta:
+        verbose_name = _("arrangement")
+        verbose_name_plural = _("arrangementer")
+
+    def clean(self):
+        errors = self.clean_location()
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+
+class CourseDayKind(models.TextChoices):
+    COURSE_DAY = "kursusgang", _("Kursusgang")
+    ACTIVITY = "aktivitet", _("Aktivitet mellem kursusgangene")
+
+
+class CoursePage(TimedOfferingPage):
+    """A course ("forløb"): ordered steps, the course days with goals and programme and the activities between them.
+
+    `start` and `end` are the course's period: every step must lie within it.
+    """
+
+    attendance_mode = models.CharField(
+        _("form"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
+    )
+    materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
+
+    content_panels = [
+        *OfferingPage.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("status")],
+            heading=_("Forløbets periode og status"),
+        ),
+        FieldPanel("attendance_mode"),
+        FieldPanel("themes"),
+        FieldPanel("audience"),
+        FieldPanel("organiser"),
+        FieldPanel("contact_person"),
+        InlinePanel("tracks", label=_("Spor"), heading=_("Spor, fx et lederspor")),
+        InlinePanel(
+            "sessions", label=_("Kursusgang eller aktivitet"), heading=_("Forløbets gang"), min_num=1
+        ),
+        FieldPanel("materials"),
+    ]
+    search_fields = [
+        *TimedOfferingPage.search_fields,
+        index.FilterField("attendance_mode"),
+        index.RelatedFields(
+            "sessions",
+            [
+                index.SearchField("title"),
+                index.SearchField("goals"),
+                index.SearchField("description"),
+                index.SearchField("venue_name"),
+            ],
+        ),
+    ]
+    api_fields = [
+        *TimedOfferingPage.api_fields,
+        APIField("attendance_mode"),
+        APIField("tracks"),
+        APIField("sessions"),
+        APIField("materials"),
+    ]
+
+    class Meta:
+        verbose_name = _("kursus")
+        verbose_name_plural = _("kurser")
+
+    @property
+    def course_days(self):
+        return [session for session in self.sessions.all() if session.kind == CourseDayKind.COURSE_DAY]
+
+
+class CourseTrack(Orderable):
+    """A track of a course, such as a leaders' track (lederspor)."""
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(_("navn"), max_length=100)
+    description = models.TextField(_("beskrivelse"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+    api_fields = [APIField("name"), APIField("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("spor")
+        verbose_name_plural = _("spor")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseSession(EventLocationMixin, Orderable):
+    """One step of a course: a course day (kursusgang) or an activity between course days."""
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(
+        _("type"), max_length=12, choices=CourseDayKind.choices, default=CourseDayKind.COURSE_DAY
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    date = models.DateField(_("dato"))
+    end_date = models.DateField(
+        _("slutdato"), null=True, blank=True, help_text=_("Kun for aktiviteter over flere dage.")
+    )
+    start_time = models.TimeField(_("starttid"), null=True, blank=True)
+    end_time = models.TimeField(_("sluttid"), null=True, blank=True)
+    goals = RichTextField(_("dagens mål"), features=RICH_TEXT_FEATURES, blank=True)
+    description = RichTextField(_("beskrivelse"), features=RICH_TEXT_FEATURES, blank=True)
+    programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
+    materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+        *EventLocationMixin.location_panels,
+        FieldPanel("goals"),
+        FieldPanel("description"),
+        FieldPanel("programme"),
+        FieldPanel("materials"),
+    ]
+    api_fields = [
+        APIField("kind"),
+        APIField("title"),
+        APIField("date"),
+        APIField("end_date"),
+        APIField("start_time"),
+        APIField("end_time"),
+        *EventLocationMixin.location_api_fields,
+        APIField("goals"),
+        APIField("description"),
+        APIField("programme"),
+        APIField("materials"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("kursusgang eller aktivitet")
+        verbose_name_plural = _("kursusgange og aktiviteter")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_course_day(self) -> bool:
+        return self.kind == CourseDayKind.COURSE_DAY
+
+    def starts_at(self) -> dt.datetime | None:
+        if self.start_time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.date, self.start_time))
+
+    def ends_at(self) -> dt.datetime | None:
+        if self.end_time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.end_date or self.date, self.end_time))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.is_course_day:
+            errors.update(self.clean_location())
+            if self.start_time is None:
+                errors["start_time"] = _("En kursusgang skal have en starttid.")
+            if self.end_time is None:
+                errors["end_time"] = _("En kursusgang skal have en sluttid.")
+        if self.end_date and self.date and self.end_date < self.date:
+            errors["end_date"] = _("Slutdatoen kan ikke ligge før datoen.")
+        elif (
+            self.start_time
+            and self.end_time
+            and (self.end_date is None or self.end_date == self.date)
+            and self.end_time <= self.start_time
+        ):
+            errors["end_time"] = _("Sluttiden skal ligge efter starttiden.")
+        course = getattr(self, "page", None)
+        if course is not None and course.start and course.end and self.date:
+            first, last = timezone.localdate(course.start), timezone.localdate(course.end)
+            if not first <= self.date <= last or (self.end_date and self.end_date > last):
+                errors["date"] = _(
+                    "Datoen skal ligge inden for forløbets periode ({first} til {last})."
+                ).format(first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y"))
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,89 @@
+"""The shared block library: body content, programmes and materials for every page type."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
+
+
+class ProgrammeItemBlock(blocks.StructBlock):
+    """One timed item of a programme: 09.30 Velkomst."""
+
+    start = blocks.TimeBlock(label=_("Starttid"))
+    end = blocks.TimeBlock(label=_("Sluttid"), required=False)
+    title = blocks.CharBlock(label=_("Punkt"), max_length=200)
+    description = blocks.TextBlock(label=_("Beskrivelse"), required=False)
+
+    class Meta:
+        icon = "time"
+        label = _("Programpunkt")
+        template = "blocks/programme_item.html"
+        description = _("Et punkt i programmet med tidspunkt")
+        preview_value = {"start": "09:00", "title": "Ankomst og kaffe"}
+
+
+class ProgrammeBlock(blocks.StreamBlock):
+    item = ProgrammeItemBlock()
+
+    class Meta:
+        template = "blocks/programme.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Dokument"))
+    title = blocks.CharBlock(label=_("Titel"), required=False, help_text=_("Tom: dokumentets egen titel."))
+    description = blocks.TextBlock(label=_("Beskrivelse"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Dokument")
+        template = "blocks/document.html"
+        description = _("Et dokument til download")
+
+
+class LinkBlock(blocks.StructBlock):
+    url = blocks.URLBlock(label=_("Adresse"))
+    title = blocks.CharBlock(label=_("Titel"), max_length=200)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+        template = "blocks/link.html"
+        description = _("Et link til en anden side")
+        preview_value = {"url": "https://example.org", "title": "Læs mere"}
+
+
+class MaterialsBlock(blocks.StreamBlock):
+    document = DocumentBlock()
+    link = LinkBlock()
+
+    class Meta:
+        template = "blocks/materials.html"
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        label = _("Overskrift")
+        template = "blocks/heading.html"
+        description = _("En mellemrubrik")
+        preview_value = "Det lærer du"
+
+
+class BodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Tekst"),
+        features=["bold", "italic", "link", "ol", "ul", "document-link"],
+        icon="pilcrow",
+        template="blocks/paragraph.html",
+        description=_("Brødtekst"),
+        preview_value="<p>Et kort afsnit om tilbuddet.</p>",
+    )
+    image = ImageBlock(
+        label=_("Billede"), template="blocks/image.html", description=_("Et billede med alt-tekst")
+    )
+    quote = blocks.BlockQuoteBlock(label=_("Citat"), template="blocks/quote.html", description=_("Et citat"))
+    document = DocumentBlock()
+    link = LinkBlock()

@@ -1,0 +1,66 @@
+"""Admin registration for the network's own models: themes, libraries, library groups, people, municipalities."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Library, LibraryGroup, Municipality, Person, Theme
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = _("Temaer")
+    menu_order = 100
+    add_to_admin_menu = True
+    list_display = ["name", "slug"]
+    search_fields = ["name", "synonyms"]
+    ordering = ["name"]
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("Personer")
+    list_display = ["name", "job_title", "organisation"]
+    search_fields = ["name", "organisation", "job_title"]
+
+
+class LibraryViewSet(SnippetViewSet):
+    model = Library
+    icon = "home"
+    menu_label = _("Biblioteker")
+    list_display = ["name", "municipality", "region"]
+    list_filter = ["groups", "municipality__region"]
+    search_fields = ["name", "municipality__name"]
+    list_per_page = 100
+
+
+class LibraryGroupViewSet(SnippetViewSet):
+    model = LibraryGroup
+    icon = "group"
+    menu_label = _("Biblioteksgrupper")
+    list_display = ["name", "slug"]
+
+
+class MunicipalityViewSet(SnippetViewSet):
+    model = Municipality
+    icon = "site"
+    menu_label = _("Kommuner")
+    list_display = ["name", "region"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    list_per_page = 100
+
+
+class NetworkViewSetGroup(SnippetViewSetGroup):
+    items = (PersonViewSet, LibraryViewSet, LibraryGroupViewSet, MunicipalityViewSet)
+    menu_icon = "group"
+    menu_label = _("Netværk")
+    menu_name = "network"
+    menu_order = 110
+
+
+register_snippet(ThemeViewSet)
+register_snippet(NetworkViewSetGroup)

@@ -1,0 +1,159 @@
+"""Webinars: upcoming, live or past is derived from the time, never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from network.models import IndexPage, OfferingPage, Person, PersonSerializer
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Kommende")
+    LIVE = "live", _("Live nu")
+    PAST = "past", _("Afholdt")
+
+
+class WebinarQuerySet(PageQuerySet):
+    def published(self):
+        return self.live().public()
+
+    def upcoming(self, now: dt.datetime | None = None):
+        """Not yet ended, soonest first: a webinar that is live now is still here."""
+        now = now or timezone.now()
+        return self.published().filter(end__gt=now).order_by("start", "pk")
+
+    def past(self, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.published().filter(end__lte=now).order_by("-start", "-pk")
+
+
+class WebinarIndexPage(IndexPage):
+    """Lists every webinar of the network: the coming ones and the archive of past ones."""
+
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("oversigt over webinarer")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        webinars = WebinarPage.objects.select_related("organiser").prefetch_related("themes")
+        context["upcoming"] = webinars.upcoming(now)
+        context["past"] = webinars.past(now)
+        return context
+
+
+class WebinarPage(OfferingPage):
+    """A webinar: before it, the join link; during it, "live now"; after it, the recording, slides and transcript."""
+
+    start = models.DateTimeField(_("start"), db_index=True)
+    duration = models.PositiveIntegerField(
+        _("varighed i minutter"),
+        default=60,
+        validators=[
+            MinValueValidator(5, _("Et webinar varer mindst 5 minutter.")),
+            MaxValueValidator(8 * 60, _("Et webinar varer højst 8 timer.")),
+        ],
+    )
+    # Derived from start and duration on save, so listings can filter and sort on it in the database.
+    end = models.DateTimeField(_("slut"), editable=False, db_index=True)
+    join_url = models.URLField(_("link til deltagelse"), blank=True)
+    recording_url = models.URLField(_("link til optagelse"), blank=True)
+    slides = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("slides"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    transcript = models.TextField(_("udskrift"), blank=True)
+
+    objects = PageManager.from_queryset(WebinarQuerySet)()
+
+    content_panels = [
+        *OfferingPage.content_panels,
+        FieldRowPanel([FieldPanel("start"), FieldPanel("duration")]),
+        FieldPanel("themes"),
+        FieldPanel("organiser"),
+        FieldPanel("contact_person"),
+        InlinePanel("presenters", label=_("Oplægsholder"), heading=_("Oplægsholdere")),
+        FieldPanel("join_url"),
+        MultiFieldPanel(
+            [FieldPanel("recording_url"), FieldPanel("slides"), FieldPanel("transcript")],
+            heading=_("Efter webinaret"),
+        ),
+    ]
+    search_fields = [
+        *OfferingPage.search_fields,
+        index.SearchField("transcript"),
+        index.RelatedFields("presenters", [index.RelatedFields("person", [index.SearchField("name")])]),
+        index.FilterField("start"),
+        index.FilterField("end"),
+    ]
+    api_fields = [
+        *OfferingPage.api_fields,
+        APIField("start"),
+        APIField("duration"),
+        APIField("end"),
+        APIField("phase"),
+        APIField("presenters"),
+        APIField("join_url"),
+        APIField("recording_url"),
+        APIField("slides"),
+        APIField("transcript"),
+    ]
+
+    class Meta:
+        verbose_name = _("webinar")
+        verbose_name_plural = _("webinarer")
+
+    def save(self, *args, **kwargs):
+        if self.start and self.duration:
+            self.end = self.start + dt.timedelta(minutes=self.duration)
+        return super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        if self.start and self.duration:
+            self.end = self.start + dt.timedelta(minutes=self.duration)
+        return super().full_clean(*args, **kwargs)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.duration)
+
+    def get_phase(self, now: dt.datetime | None = None) -> Phase:
+        now = now or timezone.now()
+        if now < self.start:
+            return Phase.UPCOMING
+        return Phase.LIVE if now < self.ends_at else Phase.PAST
+
+    @property
+    def phase(self) -> str:
+        return self.get_phase().value
+
+
+class WebinarPresenter(Orderable):
+    page = ParentalKey(WebinarPage, on_delete=models.CASCADE, related_name="presenters")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(_("oplæg om"), max_length=200, blank=True)
+
+    panels = [FieldPanel("person"), FieldPanel("topic")]
+    api_fields = [APIField("person", serializer=PersonSerializer()), APIField("topic")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("oplægsholder")
+        verbose_name_plural = _("oplægsholdere")
