@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from network.demo import DEMO_ADMIN_USERNAME, DEMO_COORDINATORS, DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent): themes, libraries, initiatives, courses, events, webinars."
+
+    def handle(self, *args, **options):
+        report = demo_load()
+        if report.created:
+            self.stdout.write(self.style.SUCCESS(f"Created {report.created} demo objects."))
+        else:
+            self.stdout.write(self.style.SUCCESS("The demo was already loaded; nothing changed."))
+        self.stdout.write("")
+        self.stdout.write("Demo users (admin at /admin/):")
+        self.stdout.write(f"  {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}  (administrator)")
+        for username, group in DEMO_COORDINATORS.items():
+            self.stdout.write(f"  {username} / {DEMO_PASSWORD}  ({group})")
