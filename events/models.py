@@ -13,93 +13,28 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, PageManager
-from wagtail.query import PageQuerySet
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from network.blocks import MaterialsBlock, ProgrammeBlock
 from network.models import (
     RICH_TEXT_FEATURES,
     AttendanceMode,
-    Audience,
-    EventLocationMixin,
     IndexPage,
+    LocationMixin,
     OfferingPage,
+    Status,
 )
 
-
-class Status(models.TextChoices):
-    PLANNED = "planlagt", _("Planlagt")
-    CANCELLED = "aflyst", _("Aflyst")
-    POSTPONED = "udskudt", _("Udskudt")
-
-
-class OfferingQuerySet(PageQuerySet):
-    """Listings of offerings with a start and an end. `now` is passed in so "today" is computed per request."""
-
-    def published(self):
-        return self.live().public()
-
-    def upcoming(self, now: dt.datetime | None = None):
-        """Not yet ended: what has started and not ended is running and stays here until it ends."""
-        now = now or timezone.now()
-        return self.published().filter(end__gt=now).order_by("start", "pk")
-
-    def past(self, now: dt.datetime | None = None):
-        now = now or timezone.now()
-        return self.published().filter(end__lte=now).order_by("-start", "-pk")
-
-
-OfferingManager = PageManager.from_queryset(OfferingQuerySet)
-
-
-class TimedOfferingPage(OfferingPage):
-    """An offering that runs between two moments; `start` and `end` are stored aware, shown in Copenhagen time."""
-
-    start = models.DateTimeField(_("start"), db_index=True)
-    end = models.DateTimeField(_("slut"), db_index=True)
-    audience = models.CharField(_("målgruppe"), max_length=20, choices=Audience.choices, default=Audience.ALL)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-
-    objects = OfferingManager()
-
-    search_fields = [
-        *OfferingPage.search_fields,
-        index.FilterField("start"),
-        index.FilterField("end"),
-        index.FilterField("audience"),
-        index.FilterField("status"),
-    ]
-    api_fields = [
-        *OfferingPage.api_fields,
-        APIField("start"),
-        APIField("end"),
-        APIField("audience"),
-        APIField("status"),
-    ]
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": _("Slut skal ligge efter start.")})
-
-    def phase(self, now: dt.datetime | None = None) -> str:
-        """ "upcoming", "running" or "past", from the time alone."""
-        now = now or timezone.now()
-        if now < self.start:
-            return "upcoming"
-        return "running" if now < self.end else "past"
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == Status.CANCELLED
-
-    @property
-    def is_multi_day(self) -> bool:
-        return timezone.localdate(self.start) != timezone.localdate(self.end - dt.timedelta(microseconds=1))
+__all__ = [
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseSession",
+    "CourseTrack",
+    "EventIndexPage",
+    "EventPage",
+    "Status",
+]
 
 
 class EventIndexPage(IndexPage):
@@ -136,7 +71,7 @@ class CourseIndexPage(IndexPage):
         return context
 
 
-class EventPage(EventLocationMixin, TimedOfferingPage):
+class EventPage(LocationMixin, OfferingPage):
     """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
 
     programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
@@ -148,7 +83,7 @@ class EventPage(EventLocationMixin, TimedOfferingPage):
             [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("status")],
             heading=_("Tid og status"),
         ),
-        MultiFieldPanel(EventLocationMixin.location_panels, heading=_("Sted")),
+        MultiFieldPanel(LocationMixin.location_panels, heading=_("Sted")),
         FieldPanel("themes"),
         FieldPanel("audience"),
         FieldPanel("organiser"),
@@ -157,16 +92,15 @@ class EventPage(EventLocationMixin, TimedOfferingPage):
         FieldPanel("materials"),
     ]
     search_fields = [
-        *TimedOfferingPage.search_fields,
+        *OfferingPage.search_fields,
         index.SearchField("venue_name"),
         index.SearchField("city"),
         index.RelatedFields("municipality", [index.SearchField("name")]),
-        index.FilterField("attendance_mode"),
         index.FilterField("municipality"),
     ]
     api_fields = [
-        *TimedOfferingPage.api_fields,
-        *EventLocationMixin.location_api_fields,
+        *OfferingPage.api_fields,
+        *LocationMixin.location_api_fields,
         APIField("online_url"),
         APIField("programme"),
         APIField("materials"),
@@ -175,6 +109,9 @@ class EventPage(EventLocationMixin, TimedOfferingPage):
     class Meta:
         verbose_name = _("arrangement")
         verbose_name_plural = _("arrangementer")
+
+    def derive_region(self) -> str:
+        return self.municipality.region if self.municipality_id and self.is_on_site else ""
 
     def clean(self):
         errors = self.clean_location()
@@ -191,15 +128,12 @@ class CourseDayKind(models.TextChoices):
     ACTIVITY = "aktivitet", _("Aktivitet mellem kursusgangene")
 
 
-class CoursePage(TimedOfferingPage):
+class CoursePage(OfferingPage):
     """A course ("forløb"): ordered steps, the course days with goals and programme and the activities between them.
 
     `start` and `end` are the course's period: every step must lie within it.
     """
 
-    attendance_mode = models.CharField(
-        _("form"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
-    )
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
 
     content_panels = [
@@ -220,8 +154,7 @@ class CoursePage(TimedOfferingPage):
         FieldPanel("materials"),
     ]
     search_fields = [
-        *TimedOfferingPage.search_fields,
-        index.FilterField("attendance_mode"),
+        *OfferingPage.search_fields,
         index.RelatedFields(
             "sessions",
             [
@@ -233,8 +166,7 @@ class CoursePage(TimedOfferingPage):
         ),
     ]
     api_fields = [
-        *TimedOfferingPage.api_fields,
-        APIField("attendance_mode"),
+        *OfferingPage.api_fields,
         APIField("tracks"),
         APIField("sessions"),
         APIField("materials"),
@@ -243,6 +175,13 @@ class CoursePage(TimedOfferingPage):
     class Meta:
         verbose_name = _("kursus")
         verbose_name_plural = _("kurser")
+
+    def derive_region(self) -> str:
+        """The region of the first course day with a venue."""
+        for session in self.sessions.all():
+            if session.is_course_day and session.municipality_id and session.is_on_site:
+                return session.municipality.region
+        return ""
 
     @property
     def course_days(self):
@@ -267,12 +206,15 @@ class CourseTrack(Orderable):
         return self.name
 
 
-class CourseSession(EventLocationMixin, Orderable):
+class CourseSession(LocationMixin, Orderable):
     """One step of a course: a course day (kursusgang) or an activity between course days."""
 
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(
         _("type"), max_length=12, choices=CourseDayKind.choices, default=CourseDayKind.COURSE_DAY
+    )
+    attendance_mode = models.CharField(
+        _("form"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
     )
     title = models.CharField(_("titel"), max_length=200)
     date = models.DateField(_("dato"))
@@ -291,7 +233,7 @@ class CourseSession(EventLocationMixin, Orderable):
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("date"), FieldPanel("end_date")]),
         FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
-        *EventLocationMixin.location_panels,
+        *LocationMixin.location_panels,
         FieldPanel("goals"),
         FieldPanel("description"),
         FieldPanel("programme"),
@@ -304,7 +246,9 @@ class CourseSession(EventLocationMixin, Orderable):
         APIField("end_date"),
         APIField("start_time"),
         APIField("end_time"),
-        *EventLocationMixin.location_api_fields,
+        APIField("attendance_mode"),
+        *LocationMixin.location_api_fields,
+        APIField("online_url"),
         APIField("goals"),
         APIField("description"),
         APIField("programme"),
@@ -317,6 +261,14 @@ class CourseSession(EventLocationMixin, Orderable):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_on_site(self) -> bool:
+        return AttendanceMode.includes_venue(self.attendance_mode)
+
+    @property
+    def is_online(self) -> bool:
+        return AttendanceMode.includes_online(self.attendance_mode)
 
     @property
     def is_course_day(self) -> bool:

@@ -48,21 +48,42 @@ DEMO_COORDINATORS = {
 }
 
 THEMES = [
-    ("Verdensmål", "FN's 17 verdensmål for bæredygtig udvikling i bibliotekernes arbejde.",
-     "SDG\nSDG'erne\nFN's 17 mål\nFN's verdensmål\nGlobale mål\nSustainable Development Goals"),
-    ("Bæredygtighed", "Miljø, klima og social bæredygtighed i og omkring biblioteket.",
-     "Grøn omstilling\nKlima\nMiljø"),
-    ("Skolesamarbejde", "Samarbejdet mellem folkebibliotek og skole.",
-     "Skolereformen\nFolkeskolereformen\nSkole og bibliotek\nÅben skole"),
-    ("Kompetenceudvikling", "Efter- og videreuddannelse af bibliotekets medarbejdere.",
-     "Efteruddannelse\nKompetencer\nKompetencelandskab"),
+    (
+        "Verdensmål",
+        "FN's 17 verdensmål for bæredygtig udvikling i bibliotekernes arbejde.",
+        "SDG\nSDG'erne\nFN's 17 mål\nFN's verdensmål\nGlobale mål\nSustainable Development Goals",
+    ),
+    (
+        "Bæredygtighed",
+        "Miljø, klima og social bæredygtighed i og omkring biblioteket.",
+        "Grøn omstilling\nKlima\nMiljø",
+    ),
+    (
+        "Skolesamarbejde",
+        "Samarbejdet mellem folkebibliotek og skole.",
+        "Skolereformen\nFolkeskolereformen\nSkole og bibliotek\nÅben skole",
+    ),
+    (
+        "Kompetenceudvikling",
+        "Efter- og videreuddannelse af bibliotekets medarbejdere.",
+        "Efteruddannelse\nKompetencer\nKompetencelandskab",
+    ),
     ("Ledelse", "Ledelse af udvikling og forandring på biblioteket.", "Ledere\nLederspor"),
-    ("Citizen science", "Borgere der deltager i forskning, og bibliotekets rolle i det.",
-     "Borgervidenskab\nBorgerforskning"),
-    ("Design thinking", "Brugercentreret udvikling af tilbud og services.",
-     "Designtænkning\nDesign Quest\nBrugerinddragelse"),
-    ("Trivsel og motivation", "Psykologiske faktorer: trivsel, motivation og adfærd.",
-     "Trivsel\nMotivation\nAdfærd\nPsykologi"),
+    (
+        "Citizen science",
+        "Borgere der deltager i forskning, og bibliotekets rolle i det.",
+        "Borgervidenskab\nBorgerforskning",
+    ),
+    (
+        "Design thinking",
+        "Brugercentreret udvikling af tilbud og services.",
+        "Designtænkning\nDesign Quest\nBrugerinddragelse",
+    ),
+    (
+        "Trivsel og motivation",
+        "Psykologiske faktorer: trivsel, motivation og adfærd.",
+        "Trivsel\nMotivation\nAdfærd\nPsykologi",
+    ),
     ("Formidling", "At formidle viden, litteratur og emner til borgerne.", "Kommunikation"),
     ("Videndeling", "At dele erfaringer og viden på tværs af biblioteker.", "Erfaringsudveksling"),
     ("Samarbejde", "Partnerskaber med skoler, foreninger og andre aktører.", "Partnerskaber\nNetværk"),
@@ -91,7 +112,10 @@ def _at(day: dt.date, time: str) -> dt.datetime:
 
 
 def _programme(*items: tuple[str, str, str]) -> list[tuple[str, dict]]:
-    return [("item", {"start": _t(start), "end": None, "title": title, "description": text}) for start, title, text in items]
+    return [
+        ("item", {"start": _t(start), "end": None, "title": title, "description": text})
+        for start, title, text in items
+    ]
 
 
 def _body(*paragraphs: str) -> list[tuple[str, object]]:
@@ -177,7 +201,9 @@ class DemoLoader:
         self.report.note(created)
         self.certification_group = group
         if not group.libraries.exists():
-            group.libraries.set(Library.objects.filter(municipality__name__in=CERTIFICATION_LIBRARY_MUNICIPALITIES))
+            group.libraries.set(
+                Library.objects.filter(municipality__name__in=CERTIFICATION_LIBRARY_MUNICIPALITIES)
+            )
 
     def load_people(self):
         p = self.person
@@ -294,7 +320,12 @@ class DemoLoader:
         odense = Municipality.objects.get(name="Odense")
         day1 = az_day + dt.timedelta(days=28)
         day2 = day1 + dt.timedelta(days=42)
-        place = {"venue_name": "Odense Centralbibliotek", "city": "Odense", "postcode": "5000", "municipality": odense}
+        place = {
+            "venue_name": "Odense Centralbibliotek",
+            "city": "Odense",
+            "postcode": "5000",
+            "municipality": odense,
+        }
         return [
             CourseSession(
                 kind=CourseDayKind.ACTIVITY, title="A-Z-konference", date=az_day,

@@ -21,7 +21,8 @@ from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from rest_framework import serializers
@@ -300,9 +301,23 @@ class AttendanceMode(models.TextChoices):
     ONLINE = "online", _("Online")
     HYBRID = "hybrid", _("Fysisk og online")
 
+    @staticmethod
+    def includes_venue(mode: str) -> bool:
+        return mode in (AttendanceMode.ON_SITE, AttendanceMode.HYBRID)
 
-class OfferingPage(ThemedPage):
-    """What events, courses, webinars and working groups share: who organises it, who to ask, who it is for."""
+    @staticmethod
+    def includes_online(mode: str) -> bool:
+        return mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
+
+
+class Status(models.TextChoices):
+    PLANNED = "planlagt", _("Planlagt")
+    CANCELLED = "aflyst", _("Aflyst")
+    POSTPONED = "udskudt", _("Udskudt")
+
+
+class OrganisedPage(ThemedPage):
+    """What offerings and working groups share: who organises it and who to ask. They live below a section."""
 
     organiser = models.ForeignKey(
         "network.OrganisationPage",
@@ -340,16 +355,115 @@ class OfferingPage(ThemedPage):
 
     @property
     def section(self) -> Page | None:
-        """The initiative or organisation this offering belongs to."""
+        """The initiative or organisation this page belongs to."""
         return self.get_parent().specific
 
 
-class EventLocationMixin(models.Model):
-    """Where something happens: a venue with address and municipality, online, or both."""
+class OfferingQuerySet(PageQuerySet):
+    """Listings of offerings. `now` is passed in, so "now" is computed per request, never at import time."""
 
+    def published(self):
+        return self.live().public()
+
+    def upcoming(self, now: dt.datetime | None = None):
+        """Not yet ended, soonest first: what has started and not ended is running and stays here until it ends."""
+        now = now or timezone.now()
+        return self.published().filter(end__gt=now).order_by("start", "pk")
+
+    def past(self, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.published().filter(end__lte=now).order_by("-start", "-pk")
+
+
+OfferingManager = PageManager.from_queryset(OfferingQuerySet)
+
+
+class OfferingPage(OrganisedPage):
+    """An offering with a time: events, courses and webinars share this table, so one query lists them all.
+
+    `start` and `end` are stored aware and shown in Copenhagen time. `region` is derived on save from where the
+    offering takes place, for filtering.
+    """
+
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("slut"))
+    audience = models.CharField(_("målgruppe"), max_length=20, choices=Audience.choices, default=Audience.ALL)
     attendance_mode = models.CharField(
         _("form"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True, editable=False)
+
+    is_creatable = False
+    objects = OfferingManager()
+
+    search_fields = [
+        *OrganisedPage.search_fields,
+        index.FilterField("start"),
+        index.FilterField("end"),
+        index.FilterField("audience"),
+        index.FilterField("attendance_mode"),
+        index.FilterField("status"),
+        index.FilterField("region"),
+    ]
+    api_fields = [
+        *OrganisedPage.api_fields,
+        APIField("start"),
+        APIField("end"),
+        APIField("audience"),
+        APIField("attendance_mode"),
+        APIField("status"),
+        APIField("region"),
+    ]
+
+    class Meta:
+        verbose_name = _("tilbud")
+        verbose_name_plural = _("tilbud")
+        indexes = [
+            models.Index(fields=["end", "start"], name="offering_end_start"),
+            models.Index(fields=["start"], name="offering_start"),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("Slut skal ligge efter start.")})
+
+    def save(self, *args, **kwargs):
+        self.region = self.derive_region()
+        return super().save(*args, **kwargs)
+
+    def derive_region(self) -> str:
+        """The region the offering takes place in; blank when online or unknown. Subclasses say where."""
+        return ""
+
+    def phase(self, now: dt.datetime | None = None) -> str:
+        """ "upcoming", "running" or "past", from the time alone."""
+        now = now or timezone.now()
+        if now < self.start:
+            return "upcoming"
+        return "running" if now < self.end else "past"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+    @property
+    def is_on_site(self) -> bool:
+        return AttendanceMode.includes_venue(self.attendance_mode)
+
+    @property
+    def is_online(self) -> bool:
+        return AttendanceMode.includes_online(self.attendance_mode)
+
+    @property
+    def is_multi_day(self) -> bool:
+        return timezone.localdate(self.start) != timezone.localdate(self.end - dt.timedelta(microseconds=1))
+
+
+class LocationMixin(models.Model):
+    """Where something takes place: a venue with address and municipality, and an online link."""
+
     venue_name = models.CharField(_("sted"), max_length=200, blank=True)
     address = models.CharField(_("adresse"), max_length=200, blank=True)
     postcode = models.CharField(_("postnummer"), max_length=4, blank=True)
@@ -373,37 +487,24 @@ class EventLocationMixin(models.Model):
         FieldPanel("online_url"),
     ]
     location_api_fields = [
-        APIField("attendance_mode"),
         APIField("venue_name"),
         APIField("address"),
         APIField("postcode"),
         APIField("city"),
         APIField("municipality", serializer=serializers.StringRelatedField()),
-        APIField("region"),
     ]
 
     class Meta:
         abstract = True
 
-    @property
-    def region(self) -> str:
-        return self.municipality.get_region_display() if self.municipality_id else ""
-
-    @property
-    def is_on_site(self) -> bool:
-        return self.attendance_mode in (AttendanceMode.ON_SITE, AttendanceMode.HYBRID)
-
-    @property
-    def is_online(self) -> bool:
-        return self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
-
     def clean_location(self) -> dict[str, str]:
-        """Errors for a location that does not match its form of attendance."""
+        """Errors for a place that does not match the form of attendance (`attendance_mode` of the model)."""
         errors = {}
-        if self.is_on_site and not self.venue_name.strip():
-            errors["venue_name"] = _("Skriv hvor det foregår, når der er fysisk fremmøde.")
-        if self.is_on_site and not self.municipality_id:
-            errors["municipality"] = _("Vælg kommunen, når der er fysisk fremmøde.")
+        if AttendanceMode.includes_venue(self.attendance_mode):
+            if not self.venue_name.strip():
+                errors["venue_name"] = _("Skriv hvor det foregår, når der er fysisk fremmøde.")
+            if not self.municipality_id:
+                errors["municipality"] = _("Vælg kommunen, når der er fysisk fremmøde.")
         if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 4):
             errors["postcode"] = _("Et postnummer er fire cifre.")
         return errors
@@ -629,7 +730,7 @@ class InitiativePage(ThemedPage):
         return context
 
 
-class WorkingGroupPage(OfferingPage):
+class WorkingGroupPage(OrganisedPage):
     """A working group: its purpose, members, contact person, related offerings and documents."""
 
     purpose = RichTextField(_("formål"), features=RICH_TEXT_FEATURES, blank=True)
@@ -645,9 +746,9 @@ class WorkingGroupPage(OfferingPage):
         InlinePanel("related_offerings", label=_("Relateret tilbud"), heading=_("Relaterede tilbud")),
         FieldPanel("documents"),
     ]
-    search_fields = [*OfferingPage.search_fields, index.SearchField("purpose")]
+    search_fields = [*OrganisedPage.search_fields, index.SearchField("purpose")]
     api_fields = [
-        *OfferingPage.api_fields,
+        *OrganisedPage.api_fields,
         APIField("purpose"),
         APIField("members"),
         APIField("related_offerings"),
@@ -695,8 +796,3 @@ class WorkingGroupRelatedOffering(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("relateret tilbud")
         verbose_name_plural = _("relaterede tilbud")
-
-
-def local_today() -> dt.date:
-    """Today in Copenhagen, computed per call (never at import time)."""
-    return timezone.localdate()

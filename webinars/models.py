@@ -12,31 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.models import Orderable, PageManager
-from wagtail.query import PageQuerySet
+from wagtail.models import Orderable
 from wagtail.search import index
 
-from network.models import IndexPage, OfferingPage, Person, PersonSerializer
+from network.models import AttendanceMode, IndexPage, OfferingPage, Person, PersonSerializer
 
 
 class Phase(models.TextChoices):
     UPCOMING = "upcoming", _("Kommende")
     LIVE = "live", _("Live nu")
     PAST = "past", _("Afholdt")
-
-
-class WebinarQuerySet(PageQuerySet):
-    def published(self):
-        return self.live().public()
-
-    def upcoming(self, now: dt.datetime | None = None):
-        """Not yet ended, soonest first: a webinar that is live now is still here."""
-        now = now or timezone.now()
-        return self.published().filter(end__gt=now).order_by("start", "pk")
-
-    def past(self, now: dt.datetime | None = None):
-        now = now or timezone.now()
-        return self.published().filter(end__lte=now).order_by("-start", "-pk")
 
 
 class WebinarIndexPage(IndexPage):
@@ -59,7 +44,6 @@ class WebinarIndexPage(IndexPage):
 class WebinarPage(OfferingPage):
     """A webinar: before it, the join link; during it, "live now"; after it, the recording, slides and transcript."""
 
-    start = models.DateTimeField(_("start"), db_index=True)
     duration = models.PositiveIntegerField(
         _("varighed i minutter"),
         default=60,
@@ -68,8 +52,6 @@ class WebinarPage(OfferingPage):
             MaxValueValidator(8 * 60, _("Et webinar varer højst 8 timer.")),
         ],
     )
-    # Derived from start and duration on save, so listings can filter and sort on it in the database.
-    end = models.DateTimeField(_("slut"), editable=False, db_index=True)
     join_url = models.URLField(_("link til deltagelse"), blank=True)
     recording_url = models.URLField(_("link til optagelse"), blank=True)
     slides = models.ForeignKey(
@@ -82,11 +64,11 @@ class WebinarPage(OfferingPage):
     )
     transcript = models.TextField(_("udskrift"), blank=True)
 
-    objects = PageManager.from_queryset(WebinarQuerySet)()
-
     content_panels = [
         *OfferingPage.content_panels,
         FieldRowPanel([FieldPanel("start"), FieldPanel("duration")]),
+        FieldPanel("status"),
+        FieldPanel("audience"),
         FieldPanel("themes"),
         FieldPanel("organiser"),
         FieldPanel("contact_person"),
@@ -101,14 +83,10 @@ class WebinarPage(OfferingPage):
         *OfferingPage.search_fields,
         index.SearchField("transcript"),
         index.RelatedFields("presenters", [index.RelatedFields("person", [index.SearchField("name")])]),
-        index.FilterField("start"),
-        index.FilterField("end"),
     ]
     api_fields = [
         *OfferingPage.api_fields,
-        APIField("start"),
         APIField("duration"),
-        APIField("end"),
         APIField("phase"),
         APIField("presenters"),
         APIField("join_url"),
@@ -121,15 +99,19 @@ class WebinarPage(OfferingPage):
         verbose_name = _("webinar")
         verbose_name_plural = _("webinarer")
 
-    def save(self, *args, **kwargs):
+    def derive_times(self) -> None:
+        """A webinar is online, and ends `duration` minutes after its start."""
+        self.attendance_mode = AttendanceMode.ONLINE
         if self.start and self.duration:
             self.end = self.start + dt.timedelta(minutes=self.duration)
-        return super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):
-        if self.start and self.duration:
-            self.end = self.start + dt.timedelta(minutes=self.duration)
+        self.derive_times()
         return super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.derive_times()
+        return super().save(*args, **kwargs)
 
     @property
     def ends_at(self) -> dt.datetime:

@@ -1,0 +1,324 @@
+"""Template helpers for the public site: Danish dates and times, and listings without a query per item.
+
+Dates and times are shown in Copenhagen time (the project's TIME_ZONE) with Danish month names
+("23. marts 2023 kl. 9.00–15.30", "4.–5. april 2024"). Django's own date formatting supplies the month names in the
+active language, so the helpers need no word lists of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import prefetch_related_objects
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from wagtail.models import Page
+
+register = template.Library()
+
+DASH = "\u2013"  # en dash, for ranges: 9.00–15.30, 4.–5. april
+NO_BREAK = "\u00a0"
+
+# Which index page a kind of page is listed on, so the main navigation can mark it as the current section.
+LISTED_ON = {
+    "events.eventpage": "events.eventindexpage",
+    "events.coursepage": "events.courseindexpage",
+    "webinars.webinarpage": "webinars.webinarindexpage",
+    "network.workinggrouppage": "network.workinggroupindexpage",
+    "network.initiativepage": "network.initiativeindexpage",
+    "network.organisationpage": "network.organisationindexpage",
+}
+
+# Related objects the offering card shows, prefetched per model in one query each.
+CARD_RELATIONS = ("themes", "organiser")
+
+
+# --- Dates and times -----------------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _time(value: dt.time | dt.datetime) -> str:
+    """9.00, 15.30: Danish style, no leading zero on the hour."""
+    return f"{value.hour}.{value.minute:02d}"
+
+
+def _day_month(value: dt.date) -> str:
+    return dateformat.format(value, "j. F")
+
+
+def format_day_span(first: dt.date, last: dt.date | None = None) -> str:
+    """23. marts 2023 · 4.–5. april 2024 · 30. april – 2. maj 2024 · 30. december 2023 – 2. januar 2024."""
+    if last is None or last == first:
+        return dateformat.format(first, "j. F Y")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}.{DASH}{dateformat.format(last, 'j. F Y')}"
+    if first.year == last.year:
+        return f"{_day_month(first)} {DASH} {dateformat.format(last, 'j. F Y')}"
+    return f"{dateformat.format(first, 'j. F Y')} {DASH} {dateformat.format(last, 'j. F Y')}"
+
+
+def format_time_span(start: dt.time | None, end: dt.time | None = None) -> str:
+    """kl. 9.00–15.30, or kl. 9.00 without an end; empty without a start."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return _("kl. %(start)s") % {"start": _time(start)}
+    return _("kl. %(start)s") % {"start": f"{_time(start)}{DASH}{_time(end)}"}
+
+
+def format_range(start: dt.datetime | None, end: dt.datetime | None = None, style: str = "short") -> str:
+    """A period between two moments, in Copenhagen time.
+
+    style "short": one day with times ("23. marts 2023 kl. 9.00–15.30"), several days without ("4.–5. april 2024").
+    style "full": several days with times as well ("4. april 2024 kl. 10.00 – 5. april 2024 kl. 15.00").
+    style "dates": dates only.
+    """
+    if start is None:
+        return ""
+    start = _local(start)
+    if end is None:
+        if style == "dates":
+            return format_day_span(start.date())
+        return f"{format_day_span(start.date())} {format_time_span(start.time())}"
+    end = _local(end)
+    # An end at midnight belongs to the day before: 4. april 10.00 to 6. april 00.00 is 4.–5. april.
+    last_day = (end - dt.timedelta(microseconds=1)).date() if end > start else start.date()
+    if last_day == start.date():
+        if style == "dates":
+            return format_day_span(start.date())
+        return f"{format_day_span(start.date())} {format_time_span(start.time(), end.time())}"
+    if style == "full":
+        return (
+            f"{format_day_span(start.date())} {format_time_span(start.time())} {DASH} "
+            f"{format_day_span(end.date())} {format_time_span(end.time())}"
+        )
+    return format_day_span(start.date(), last_day)
+
+
+@register.simple_tag
+def date_range(start, end=None, style="short"):
+    """{% date_range page.start page.end %} -> "23. marts 2023 kl. 9.00–15.30" or "4.–5. april 2024"."""
+    return format_range(start, end, style)
+
+
+@register.simple_tag
+def day_range(first, last=None):
+    """{% day_range session.date session.end_date %} -> "14. september 2023" or "4.–5. april 2024"."""
+    if first is None:
+        return ""
+    return format_day_span(first, last)
+
+
+@register.simple_tag
+def time_range(start, end=None):
+    """{% time_range session.start_time session.end_time %} -> "kl. 9.00–15.30"."""
+    return format_time_span(start, end)
+
+
+@register.filter
+def clock(value):
+    """{{ item.start|clock }} -> "09.30": the time of a programme item."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+@register.filter
+def minutes(value):
+    """{{ page.duration|minutes }} -> "45 minutter", "1 time", "1 time og 30 minutter"."""
+    try:
+        total = int(value)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(total, 60)
+    hour_text = ngettext("%(n)d time", "%(n)d timer", hours) % {"n": hours}
+    minute_text = ngettext("%(n)d minut", "%(n)d minutter", rest) % {"n": rest}
+    if not hours:
+        return minute_text
+    if not rest:
+        return hour_text
+    return _("%(hours)s og %(minutes)s") % {"hours": hour_text, "minutes": minute_text}
+
+
+# --- Listings ------------------------------------------------------------------------------------------------
+
+
+@register.filter
+def model_name(obj):
+    """{{ page|model_name }} -> "eventpage": which kind of page a specific page is, without a query."""
+    meta = getattr(type(obj), "_meta", None)
+    return meta.model_name if meta else ""
+
+
+@register.filter
+def select_related(queryset, fields):
+    """{% for m in page.members.all|select_related:"person" %}: one query instead of one per item.
+
+    Works on the in-memory querysets of previews as well (they ignore it).
+    """
+    if hasattr(queryset, "select_related"):
+        return queryset.select_related(*[name.strip() for name in fields.split(",") if name.strip()])
+    return queryset
+
+
+def prefetch_for_cards(pages: Iterable) -> list:
+    """The pages as a list, with the themes and organiser the offering card shows fetched in one query per kind.
+
+    Pages whose relations are already fetched (select_related / prefetch_related in the view) cost nothing more.
+    """
+    pages = list(pages)
+    by_model = defaultdict(list)
+    for page in pages:
+        by_model[type(page)].append(page)
+    for model, group in by_model.items():
+        names = {f.name for f in model._meta.get_fields()}
+        relations = [name for name in CARD_RELATIONS if name in names]
+        if relations and all(getattr(page, "pk", None) for page in group):
+            prefetch_related_objects(group, *relations)
+    return pages
+
+
+@register.filter
+def for_cards(pages):
+    """{% for offering in offerings|for_cards %}: see `prefetch_for_cards`."""
+    if pages is None:
+        return []
+    return prefetch_for_cards(pages)
+
+
+@dataclass
+class OfferingGroups:
+    current: list = field(default_factory=list)
+    ongoing: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+
+
+@register.simple_tag
+def offerings_by_time(offerings, now=None):
+    """{% offerings_by_time offerings as groups %}: a section's offerings for its page.
+
+    groups.current: not yet ended, soonest first; groups.past: ended, newest first; groups.ongoing: offerings
+    without dates (working groups), by title.
+    """
+    now = now or timezone.now()
+    groups = OfferingGroups()
+    for page in prefetch_for_cards(offerings or []):
+        end = getattr(page, "end", None) or (page.ends_at if hasattr(page, "ends_at") else None)
+        start = getattr(page, "start", None)
+        if start is None or end is None:
+            groups.ongoing.append(page)
+        elif end > now:
+            groups.current.append(page)
+        else:
+            groups.past.append(page)
+    groups.current.sort(key=lambda p: (p.start, p.pk))
+    groups.past.sort(key=lambda p: (p.start, p.pk), reverse=True)
+    groups.ongoing.sort(key=lambda p: p.title.lower())
+    return groups
+
+
+@register.simple_tag
+def group_by_theme(pages):
+    """{% group_by_theme past as by_theme %}: [(theme, [page, ...]), ...] by theme name; pages keep their order.
+
+    A page appears under each of its themes. Pages without a theme come last, under `None`. Uses the prefetched
+    themes (`prefetch_related("themes")`), so it costs no query per page.
+    """
+    pages = prefetch_for_cards(pages or [])
+    themes = {}
+    grouped = defaultdict(list)
+    unthemed = []
+    for page in pages:
+        page_themes = list(page.themes.all())
+        if not page_themes:
+            unthemed.append(page)
+        for theme in page_themes:
+            themes[theme.pk] = theme
+            grouped[theme.pk].append(page)
+    result = [(themes[pk], grouped[pk]) for pk in sorted(themes, key=lambda pk: themes[pk].name.lower())]
+    if unthemed:
+        result.append((None, unthemed))
+    return result
+
+
+@register.simple_tag
+def offerings_of(items):
+    """{% offerings_of page.related_offerings.all as related %}: the live, public offerings the items point to.
+
+    In the items' order, as specific pages, with what the offering card shows: a fixed number of queries.
+    """
+    ids = [item.offering_id for item in items]
+    if not ids:
+        return []
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).live().public().specific()}
+    return prefetch_for_cards(pages[pk] for pk in ids if pk in pages)
+
+
+@register.simple_tag
+def course_steps(sessions):
+    """{% course_steps sessions as steps %}: [(session, number), ...]; course days numbered 1, 2, ...; None else."""
+    steps = []
+    number = 0
+    for session in sessions:
+        if session.is_course_day:
+            number += 1
+            steps.append((session, number))
+        else:
+            steps.append((session, None))
+    return steps
+
+
+# --- Navigation ----------------------------------------------------------------------------------------------
+
+
+def _content_type_id(label: str) -> int | None:
+    app_label, model = label.split(".")
+    try:
+        return ContentType.objects.get_by_natural_key(app_label, model).pk
+    except ContentType.DoesNotExist:
+        return None
+
+
+@register.simple_tag
+def nav_state(item, page):
+    """{% nav_state p page as state %}: "page" for the current page, "true" for its section, "" otherwise.
+
+    The section of an event, course, webinar, working group, initiative or organisation is the index page that
+    lists it. ContentType lookups are cached, so this costs no query per menu item.
+    """
+    if page is None or item is None or not getattr(page, "pk", None):
+        return ""
+    if item.pk == page.pk:
+        return "page"
+    if page.path.startswith(item.path) and page.depth > item.depth:
+        return "true"
+    meta = type(page)._meta
+    index_label = LISTED_ON.get(f"{meta.app_label}.{meta.model_name}")
+    if index_label and item.content_type_id == _content_type_id(index_label):
+        return "true"
+    return ""
+
+
+@register.simple_tag
+def index_page(pages, label):
+    """{% index_page nav_pages "events.eventindexpage" as events_index %}: the menu page of that kind, or None.
+
+    Looks among pages already fetched (the main navigation), so it costs no query.
+    """
+    type_id = _content_type_id(label.lower())
+    for page in pages or []:
+        if page.content_type_id == type_id:
+            return page
+    return None
