@@ -93,9 +93,7 @@ class Library(index.Indexed, models.Model):
     municipality = models.OneToOneField(
         Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="library"
     )
-    groups = models.ManyToManyField(
-        LibraryGroup, verbose_name=_("grupper"), blank=True, related_name="libraries"
-    )
+    groups = models.ManyToManyField(LibraryGroup, verbose_name=_("grupper"), blank=True, related_name="libraries")
     website = models.URLField(_("hjemmeside"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
@@ -215,7 +213,9 @@ class Theme(TagBase):
         if not self.slug:
             self.slug = danish_slugify(self.name)
         clash = Theme.objects.exclude(pk=self.pk)
-        if self.name and clash.filter(name__iexact=self.name).exists():
+        # Compared in Python: SQLite's case-insensitive matching folds ASCII only ("VERDENSMÅL" vs "Verdensmål").
+        folded = self.name.casefold()
+        if folded and any(name.casefold() == folded for name in clash.values_list("name", flat=True)):
             raise ValidationError({"name": _("Der findes allerede et tema med dette navn.")})
         if self.slug and clash.filter(slug=self.slug).exists():
             raise ValidationError({"slug": _("Der findes allerede et tema med dette kortnavn.")})
@@ -256,9 +256,7 @@ class ThemeSerializer(serializers.Serializer):
 class BasePage(Page):
     """Fields every page of the network shares: an introduction and a body."""
 
-    intro = models.TextField(
-        _("indledning"), blank=True, help_text=_("En til tre sætninger. Vises i lister.")
-    )
+    intro = models.TextField(_("indledning"), blank=True, help_text=_("En til tre sætninger. Vises i lister."))
     body = StreamField(BodyBlock(), verbose_name=_("indhold"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
@@ -437,12 +435,16 @@ class OfferingPage(OrganisedPage):
         """The region the offering takes place in; blank when online or unknown. Subclasses say where."""
         return ""
 
-    def phase(self, now: dt.datetime | None = None) -> str:
-        """ "upcoming", "running" or "past", from the time alone."""
+    def get_phase(self, now: dt.datetime | None = None) -> str:
+        """ "upcoming", "running" or "past", from the time alone (webinars say "live" for running)."""
         now = now or timezone.now()
         if now < self.start:
             return "upcoming"
         return "running" if now < self.end else "past"
+
+    @property
+    def phase(self) -> str:
+        return self.get_phase()
 
     @property
     def is_cancelled(self) -> bool:
@@ -570,11 +572,7 @@ class InitiativeIndexPage(IndexPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["initiatives"] = (
-            InitiativePage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("organiser")
-            .order_by("title")
+            InitiativePage.objects.child_of(self).live().public().select_related("organiser").order_by("title")
         )
         return context
 

@@ -123,10 +123,6 @@ class WebinarPage(OfferingPage):
             return Phase.UPCOMING
         return Phase.LIVE if now < self.ends_at else Phase.PAST
 
-    @property
-    def phase(self) -> str:
-        return self.get_phase().value
-
 
 class WebinarPresenter(Orderable):
     page = ParentalKey(WebinarPage, on_delete=models.CASCADE, related_name="presenters")

@@ -11,10 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +26,6 @@ from wagtail.models import Page
 register = template.Library()
 
 DASH = "\u2013"  # en dash, for ranges: 9.00–15.30, 4.–5. april
-NO_BREAK = "\u00a0"
 
 # Which index page a kind of page is listed on, so the main navigation can mark it as the current section.
 LISTED_ON = {
@@ -56,15 +57,19 @@ def _day_month(value: dt.date) -> str:
     return dateformat.format(value, "j. F")
 
 
+def _full_date(value: dt.date) -> str:
+    return dateformat.format(value, "j. F Y")
+
+
 def format_day_span(first: dt.date, last: dt.date | None = None) -> str:
     """23. marts 2023 · 4.–5. april 2024 · 30. april – 2. maj 2024 · 30. december 2023 – 2. januar 2024."""
     if last is None or last == first:
-        return dateformat.format(first, "j. F Y")
+        return _full_date(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}.{DASH}{dateformat.format(last, 'j. F Y')}"
+        return f"{first.day}.{DASH}{_full_date(last)}"
     if first.year == last.year:
-        return f"{_day_month(first)} {DASH} {dateformat.format(last, 'j. F Y')}"
-    return f"{dateformat.format(first, 'j. F Y')} {DASH} {dateformat.format(last, 'j. F Y')}"
+        return f"{_day_month(first)} {DASH} {_full_date(last)}"
+    return f"{_full_date(first)} {DASH} {_full_date(last)}"
 
 
 def format_time_span(start: dt.time | None, end: dt.time | None = None) -> str:
@@ -268,15 +273,28 @@ def offerings_of(items):
 
 @register.simple_tag
 def course_steps(sessions):
-    """{% course_steps sessions as steps %}: [(session, number), ...]; course days numbered 1, 2, ...; None else."""
+    """{% course_steps sessions as steps %}: [(session, number, label), ...] in order.
+
+    Course days are numbered 1, 2, ... ("Kursusgang 2"); an activity is labelled by where it falls:
+    before the first course day, between course days, or after the last.
+    """
+    sessions = list(sessions)
+    day_positions = [i for i, session in enumerate(sessions) if session.is_course_day]
     steps = []
     number = 0
-    for session in sessions:
+    for i, session in enumerate(sessions):
         if session.is_course_day:
             number += 1
-            steps.append((session, number))
+            label = _("Kursusgang %(number)d") % {"number": number}
+            steps.append((session, number, label))
+            continue
+        if not day_positions or day_positions[0] < i < day_positions[-1]:
+            label = _("Mellem kursusgangene")
+        elif i < day_positions[0]:
+            label = _("Før første kursusgang")
         else:
-            steps.append((session, None))
+            label = _("Efter sidste kursusgang")
+        steps.append((session, None, label))
     return steps
 
 
@@ -302,11 +320,12 @@ def nav_state(item, page):
         return ""
     if item.pk == page.pk:
         return "page"
-    if page.path.startswith(item.path) and page.depth > item.depth:
-        return "true"
     meta = type(page)._meta
     index_label = LISTED_ON.get(f"{meta.app_label}.{meta.model_name}")
-    if index_label and item.content_type_id == _content_type_id(index_label):
+    if index_label:
+        # A course below an initiative belongs to "Kurser", not to "Indsatser": one current section only.
+        return "true" if item.content_type_id == _content_type_id(index_label) else ""
+    if page.path.startswith(item.path) and page.depth > item.depth:
         return "true"
     return ""
 
@@ -322,3 +341,12 @@ def index_page(pages, label):
         if page.content_type_id == type_id:
             return page
     return None
+
+
+# --- Themes --------------------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def theme_url(theme):
+    """{% theme_url theme %}: where a theme links to: the site search for its name. Change it here only."""
+    return f"{reverse('search')}?{urlencode({'q': theme.name})}"
