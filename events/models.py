@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -20,7 +21,7 @@ from network.blocks import MaterialsBlock, ProgrammeBlock
 from network.models import (
     RICH_TEXT_FEATURES,
     AttendanceMode,
-    IndexPage,
+    ListingIndexPage,
     LocationMixin,
     OfferingPage,
     Status,
@@ -37,38 +38,22 @@ __all__ = [
 ]
 
 
-class EventIndexPage(IndexPage):
-    """Lists every event of the network, wherever in the tree it lives."""
+class EventIndexPage(ListingIndexPage):
+    """Lists every event and course of the network, wherever in the tree it lives, with filters."""
 
-    subpage_types: list[str] = []
+    listing_kinds = ["event", "course"]
 
     class Meta:
-        verbose_name = _("oversigt over arrangementer")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        events = EventPage.objects.select_related("municipality", "organiser").prefetch_related("themes")
-        context["upcoming"] = events.upcoming(now)
-        context["past"] = events.past(now)[:20]
-        return context
+        verbose_name = _("oversigt over arrangementer og kurser")
 
 
-class CourseIndexPage(IndexPage):
-    """Lists every course of the network, wherever in the tree it lives."""
+class CourseIndexPage(ListingIndexPage):
+    """Lists every course of the network, wherever in the tree it lives, with filters."""
 
-    subpage_types: list[str] = []
+    listing_kinds = ["course"]
 
     class Meta:
         verbose_name = _("oversigt over kurser og forløb")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        courses = CoursePage.objects.select_related("organiser").prefetch_related("themes", "sessions")
-        context["upcoming"] = courses.upcoming(now)
-        context["past"] = courses.past(now)[:20]
-        return context
 
 
 class EventPage(LocationMixin, OfferingPage):
@@ -128,6 +113,20 @@ class CourseDayKind(models.TextChoices):
     ACTIVITY = "aktivitet", _("Aktivitet mellem kursusgangene")
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """The admin form of a course: each step is validated against the period being entered in the same form.
+
+    The admin's inline forms do not link a new step to its course before validating it, so without this
+    `CourseSession.clean` would never see the course and could not check that the step lies within its period.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "sessions" in self.formsets:
+            for form in self.formsets["sessions"].forms:
+                form.instance.page = self.instance
+
+
 class CoursePage(OfferingPage):
     """A course ("forløb"): ordered steps, the course days with goals and programme and the activities between them.
 
@@ -136,6 +135,7 @@ class CoursePage(OfferingPage):
 
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
 
+    base_form_class = CoursePageForm
     content_panels = [
         *OfferingPage.content_panels,
         MultiFieldPanel(
@@ -148,9 +148,7 @@ class CoursePage(OfferingPage):
         FieldPanel("organiser"),
         FieldPanel("contact_person"),
         InlinePanel("tracks", label=_("Spor"), heading=_("Spor, fx et lederspor")),
-        InlinePanel(
-            "sessions", label=_("Kursusgang eller aktivitet"), heading=_("Forløbets gang"), min_num=1
-        ),
+        InlinePanel("sessions", label=_("Kursusgang eller aktivitet"), heading=_("Forløbets gang"), min_num=1),
         FieldPanel("materials"),
     ]
     search_fields = [
@@ -210,9 +208,7 @@ class CourseSession(LocationMixin, Orderable):
     """One step of a course: a course day (kursusgang) or an activity between course days."""
 
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="sessions")
-    kind = models.CharField(
-        _("type"), max_length=12, choices=CourseDayKind.choices, default=CourseDayKind.COURSE_DAY
-    )
+    kind = models.CharField(_("type"), max_length=12, choices=CourseDayKind.choices, default=CourseDayKind.COURSE_DAY)
     attendance_mode = models.CharField(
         _("form"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
     )
@@ -306,8 +302,8 @@ class CourseSession(LocationMixin, Orderable):
         if course is not None and course.start and course.end and self.date:
             first, last = timezone.localdate(course.start), timezone.localdate(course.end)
             if not first <= self.date <= last or (self.end_date and self.end_date > last):
-                errors["date"] = _(
-                    "Datoen skal ligge inden for forløbets periode ({first} til {last})."
-                ).format(first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y"))
+                errors["date"] = _("Datoen skal ligge inden for forløbets periode ({first} til {last}).").format(
+                    first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")
+                )
         if errors:
             raise ValidationError(errors)

@@ -81,9 +81,7 @@ class BodyBlock(blocks.StreamBlock):
         description=_("Brødtekst"),
         preview_value="<p>Et kort afsnit om tilbuddet.</p>",
     )
-    image = ImageBlock(
-        label=_("Billede"), template="blocks/image.html", description=_("Et billede med alt-tekst")
-    )
+    image = ImageBlock(label=_("Billede"), template="blocks/image.html", description=_("Et billede med alt-tekst"))
     quote = blocks.BlockQuoteBlock(label=_("Citat"), template="blocks/quote.html", description=_("Et citat"))
     document = DocumentBlock()
     link = LinkBlock()

@@ -113,8 +113,7 @@ def _at(day: dt.date, time: str) -> dt.datetime:
 
 def _programme(*items: tuple[str, str, str]) -> list[tuple[str, dict]]:
     return [
-        ("item", {"start": _t(start), "end": None, "title": title, "description": text})
-        for start, title, text in items
+        ("item", {"start": _t(start), "end": None, "title": title, "description": text}) for start, title, text in items
     ]
 
 
@@ -201,9 +200,7 @@ class DemoLoader:
         self.report.note(created)
         self.certification_group = group
         if not group.libraries.exists():
-            group.libraries.set(
-                Library.objects.filter(municipality__name__in=CERTIFICATION_LIBRARY_MUNICIPALITIES)
-            )
+            group.libraries.set(Library.objects.filter(municipality__name__in=CERTIFICATION_LIBRARY_MUNICIPALITIES))
 
     def load_people(self):
         p = self.person
@@ -659,9 +656,7 @@ class DemoLoader:
             self.page(self.home, StandardPage, slug, title=title, intro=intro, body=_body(text))
 
     def load_groups_and_users(self):
-        coordinator_group_ensure(
-            name=DEMO_COORDINATORS["koordinator-db"], sections=[self.db, self.school, self.staff]
-        )
+        coordinator_group_ensure(name=DEMO_COORDINATORS["koordinator-db"], sections=[self.db, self.school, self.staff])
         coordinator_group_ensure(name=DEMO_COORDINATORS["koordinator-ki"], sections=[self.ki, self.db2030])
         User = get_user_model()
         if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():

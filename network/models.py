@@ -563,6 +563,23 @@ class IndexPage(BasePage):
         abstract = True
 
 
+class ListingIndexPage(IndexPage):
+    """An index page whose listing gathers offerings of `listing_kinds` from the whole site, with filters."""
+
+    listing_kinds: list[str] = []
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import offering_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = offering_listing(request.GET, kinds=self.listing_kinds)
+        return context
+
+
 class InitiativeIndexPage(IndexPage):
     subpage_types = ["network.InitiativePage"]
 

@@ -60,9 +60,7 @@ def site_ensure_structure(*, hostname: str = "localhost", port: int = 80) -> Hom
             page.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=SITE_NAME
-        )
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=SITE_NAME)
     elif site.root_page_id != home.pk or site.site_name != SITE_NAME:
         site.root_page = home
         site.site_name = SITE_NAME
@@ -81,9 +79,7 @@ def coordinator_group_ensure(*, name: str, sections: list[Page]) -> Group:
     the shared collection of documents and images, and reach the admin.
     """
     group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     GroupPagePermission.objects.filter(group=group).exclude(page__in=sections).delete()
     for section in sections:
         for codename in COORDINATOR_PAGE_PERMISSIONS:
@@ -92,7 +88,5 @@ def coordinator_group_ensure(*, name: str, sections: list[Page]) -> Group:
     root_collection = Collection.get_first_root_node()
     for app_label, codename in COORDINATOR_COLLECTION_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=permission
-        )
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root_collection, permission=permission)
     return group

@@ -15,7 +15,7 @@ from wagtail.api import APIField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from network.models import AttendanceMode, IndexPage, OfferingPage, Person, PersonSerializer
+from network.models import AttendanceMode, ListingIndexPage, OfferingPage, Person, PersonSerializer
 
 
 class Phase(models.TextChoices):
@@ -24,21 +24,13 @@ class Phase(models.TextChoices):
     PAST = "past", _("Afholdt")
 
 
-class WebinarIndexPage(IndexPage):
-    """Lists every webinar of the network: the coming ones and the archive of past ones."""
+class WebinarIndexPage(ListingIndexPage):
+    """Lists every webinar of the network: the coming ones, and the archive of past ones (`?when=past`)."""
 
-    subpage_types: list[str] = []
+    listing_kinds = ["webinar"]
 
     class Meta:
         verbose_name = _("oversigt over webinarer")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        webinars = WebinarPage.objects.select_related("organiser").prefetch_related("themes")
-        context["upcoming"] = webinars.upcoming(now)
-        context["past"] = webinars.past(now)
-        return context
 
 
 class WebinarPage(OfferingPage):

@@ -350,3 +350,9 @@ def index_page(pages, label):
 def theme_url(theme):
     """{% theme_url theme %}: where a theme links to: the site search for its name. Change it here only."""
     return f"{reverse('search')}?{urlencode({'q': theme.name})}"
+
+
+@register.filter
+def any_selected(options) -> bool:
+    """True if one of a facet's options is chosen."""
+    return any(option.selected for option in options)

@@ -1,0 +1,123 @@
+"""Feeds: RSS of new offerings (overall and per theme) and iCalendar subscriptions (overall and per theme)."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .ical import CALENDAR_NAME, calendar_for
+from .models import OfferingPage, PageTheme, Theme
+
+FEED_SIZE = 30
+CALENDAR_SIZE = 500
+
+
+def _newest(theme: Theme | None = None):
+    offerings = OfferingPage.objects.live().public()
+    if theme is not None:
+        offerings = offerings.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
+    return (
+        offerings.exclude(first_published_at=None)
+        .order_by("-first_published_at", "-pk")
+        .select_related("content_type")
+        .prefetch_related("themes")
+        .defer_streamfields()
+    )
+
+
+class NewOfferingsFeed(Feed):
+    """The newest published offerings of every kind."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, slug: str | None = None):
+        self.request = request
+        if slug is None:
+            return None
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme):
+        if theme is None:
+            return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
+        return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
+
+    def link(self, theme):
+        return "/" if theme is None else f"/temaer/{theme.slug}/"
+
+    def description(self, theme):
+        return _("Kurser, arrangementer og webinarer for folkebibliotekernes personale.")
+
+    def items(self, theme):
+        return list(_newest(theme)[:FEED_SIZE])
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        when = timezone.localtime(item.start).strftime("%d.%m.%Y %H:%M")
+        return f"{when}. {item.intro}".strip()
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.translation_key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [theme.name for theme in item.themes.all()]
+
+
+def _calendar_response(offerings, *, name: str, request) -> HttpResponse:
+    body = calendar_for(offerings, name=name, request=request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kalender.ics"'
+    return response
+
+
+def _upcoming_specific(theme: Theme | None = None):
+    offerings = OfferingPage.objects.upcoming()
+    if theme is not None:
+        offerings = offerings.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
+    return with_calendar_relations(list(offerings.specific()[:CALENDAR_SIZE]))
+
+
+def with_calendar_relations(offerings: list) -> list:
+    """Fetch what the calendar shows of each offering in a fixed number of queries."""
+    prefetch_related_objects(offerings, "themes", "organiser")
+    courses = [o for o in offerings if hasattr(o, "sessions")]
+    prefetch_related_objects(courses, "sessions")
+    return offerings
+
+
+def calendar_feed(request, slug: str | None = None):
+    """All upcoming offerings (or those of one theme) as a subscribable calendar (webcal://)."""
+    theme = None
+    if slug is not None:
+        theme = Theme.objects.filter(slug=slug).first()
+        if theme is None:
+            raise Http404(_("Temaet findes ikke."))
+    name = CALENDAR_NAME if theme is None else f"{CALENDAR_NAME}: {theme.name}"
+    return _calendar_response(_upcoming_specific(theme), name=name, request=request)
+
+
+def offering_calendar(request, page_id: int):
+    """One offering as an .ics file."""
+    offering = OfferingPage.objects.live().public().filter(pk=page_id).specific().first()
+    if offering is None:
+        raise Http404(_("Tilbuddet findes ikke."))
+    response = _calendar_response(with_calendar_relations([offering]), name=offering.title, request=request)
+    response["Content-Disposition"] = f'attachment; filename="{offering.slug}.ics"'
+    return response
