@@ -623,7 +623,7 @@ class WorkingGroupIndexPage(IndexPage):
 
 
 class ThemeIndexPage(IndexPage):
-    """Lists the themes of the vocabulary with what is tagged with each."""
+    """Lists the themes of the vocabulary. Each theme has its own page at /tema/<slug>/ (network.views)."""
 
     subpage_types: list[str] = []
 

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
+from . import feeds, views
 from .api import api_router
 
 urlpatterns = [
@@ -19,6 +20,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("tema/<slug:slug>/", views.theme_detail, name="theme"),
+    path("feeds/nye-tilbud/", feeds.NewOfferingsFeed(), name="feed_new"),
+    path("feeds/temaer/<slug:slug>/", feeds.NewOfferingsFeed(), name="feed_theme"),
+    path("ical/alle.ics", feeds.calendar_feed, name="ical_all"),
+    path("ical/temaer/<slug:slug>.ics", feeds.calendar_feed, name="ical_theme"),
+    path("ical/tilbud/<int:page_id>.ics", feeds.offering_calendar, name="ical_offering"),
 ]
 
 if settings.DEBUG:

@@ -348,11 +348,32 @@ def index_page(pages, label):
 
 @register.simple_tag
 def theme_url(theme):
-    """{% theme_url theme %}: where a theme links to: the site search for its name. Change it here only."""
-    return f"{reverse('search')}?{urlencode({'q': theme.name})}"
+    """{% theme_url theme %}: where a theme links to: its theme page. Change it here only."""
+    return reverse("theme", args=[theme.slug])
 
 
 @register.filter
 def any_selected(options) -> bool:
     """True if one of a facet's options is chosen."""
     return any(option.selected for option in options)
+
+
+@register.simple_tag(takes_context=True)
+def offering_jsonld(context, page):
+    """{% offering_jsonld page %}: the schema.org description of an offering as a <script> element."""
+    from django.utils.html import json_script
+    from django.utils.safestring import mark_safe
+
+    from network.jsonld import offering_jsonld as build
+
+    script = json_script(build(page, context.get("request")), element_id=None)
+    # json_script escapes <, > and & inside the JSON, so swapping the type attribute keeps it safe.
+    return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))  # noqa: S308
+
+
+@register.simple_tag
+def related_offerings(page):
+    """{% related_offerings page as related %}: other offerings sharing the most themes with this one."""
+    from network.selectors import related_offerings as select
+
+    return select(page)

@@ -1,0 +1,29 @@
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .models import Theme
+from .selectors import theme_overview
+
+
+@require_GET
+def theme_detail(request, slug: str):
+    """Everything tagged with one theme: upcoming offerings, working groups, initiatives, then past offerings."""
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is None:
+        raise Http404(_("Temaet findes ikke."))
+    context = {"theme": theme, **theme_overview(theme, page_number=request.GET.get("page"))}
+    return TemplateResponse(request, "network/theme_page.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
