@@ -45,12 +45,7 @@ def related_offerings(offering: OfferingPage, *, limit: int = RELATED_LIMIT, now
     ranked = {row["content_object_id"]: row["shared"] for row in shared.order_by("-shared")[:200]}
     if not ranked:
         return []
-    candidates = (
-        OfferingPage.objects.live()
-        .public()
-        .filter(pk__in=list(ranked))
-        .only("pk", "start", "end")
-    )
+    candidates = OfferingPage.objects.live().public().filter(pk__in=list(ranked)).only("pk", "start", "end")
     chosen = sorted(candidates, key=lambda o: (-ranked[o.pk], o.end <= now, abs((o.start - now).total_seconds())))
     ids = [o.pk for o in chosen[:limit]]
     by_id = {o.pk: o for o in OfferingPage.objects.filter(pk__in=ids).defer_streamfields().specific()}

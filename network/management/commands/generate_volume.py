@@ -1,0 +1,42 @@
+import sys
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from network.volume import VolumeGenerator
+
+
+class Command(BaseCommand):
+    help = "Generate N realistic offerings over ten years (deterministic for a seed), for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--offerings", type=int, required=True, help="How many offerings to make.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
+        parser.add_argument("--skip-index", action="store_true", help="Do not rebuild the search index afterwards.")
+
+    def handle(self, *args, offerings: int, seed: int, skip_index: bool, **options):
+        if offerings < 1:
+            raise CommandError("--offerings must be at least 1.")
+        started = time.monotonic()
+        try:
+            generator = VolumeGenerator(seed=seed)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        generator.generate(offerings, progress=self.progress)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Made {offerings} offerings in {time.monotonic() - started:.1f} s."))
+        if not skip_index:
+            call_command("update_index", stdout=self.stdout)
+
+    def progress(self, done: int, total: int) -> None:
+        width = 40
+        filled = int(width * done / total)
+        bar = "#" * filled + "-" * (width - filled)
+        stream = self.stdout if sys.stdout.isatty() else None
+        line = f"\r[{bar}] {done}/{total}"
+        if stream is not None:
+            self.stdout.write(line, ending="")
+            self.stdout.flush()
+        elif done == total or done % (total // 10 or 1) < 250:
+            self.stdout.write(f"[{bar}] {done}/{total}")
