@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite test-postgres lint migrate demo clean
+.PHONY: help install run test test-sqlite test-postgres lint migrate demo clean bench bench-clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ test: lint test-sqlite ## Install, lint and run every test (SQLite)
 
 test-postgres: install ## The test suite on PostgreSQL (PG_URL)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL when DATABASE_URL is set)
+	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+bench-clean: ## Remove the benchmark databases
+	rm -rf var/bench
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) db.sqlite3 media static var
