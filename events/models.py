@@ -160,6 +160,7 @@ class CoursePage(OfferingPage):
                 index.SearchField("goals"),
                 index.SearchField("description"),
                 index.SearchField("venue_name"),
+                index.SearchField("city"),
             ],
         ),
     ]

@@ -1,8 +1,18 @@
-"""Shared fixtures: the real site with its home page and index pages, sections, users."""
+"""Shared fixtures: the real site with its home page and index pages, sections, users.
+
+The test database is migrated once per session (which loads the municipalities and libraries) and then gets the
+site's structure once, the way `manage.py setup_site` builds it; every test runs in a transaction on top of that.
+"""
 
 from __future__ import annotations
 
+from io import StringIO
+
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 import pytest
 
@@ -13,15 +23,48 @@ from tests.factories import InitiativePageFactory, OrganisationPageFactory
 from webinars.models import WebinarIndexPage
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After migrating the test database: the home page, one index page of each kind and the default Site."""
+    with django_db_blocker.unblock():
+        site_ensure_structure()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded images and documents go to a temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Wagtail caches the site's root paths; a test never sees another test's cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A transaction around a whole test module, for data built once per module and rolled back after it.
+
+    Each test still runs in its own savepoint inside it, so what a test changes is undone before the next one.
+    """
+    media = tmp_path_factory.mktemp("module-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_site(module_transaction):
+    """The demo content, loaded once for the module with `manage.py load_demo`."""
+    call_command("load_demo", stdout=StringIO())
+
+
 @pytest.fixture
 def home(db) -> HomePage:
-    """The home page with one index page of each kind, built the way the site builds itself."""
+    """The home page with one index page of each kind (`site_ensure_structure` is idempotent)."""
     return site_ensure_structure()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 import pytest
@@ -39,8 +39,11 @@ SECTION_PAGE_MODELS = {InitiativePage, OrganisationPage}
 
 def test_home_page_can_be_created_only_under_the_root():
     assert set(HomePage.allowed_parent_page_models()) == {Page}
-    root = Page.get_first_root_node()
-    assert HomePage.can_create_at(root)
+
+
+def test_home_page_can_be_created_under_the_root_when_there_is_none(home):
+    home.delete()
+    assert HomePage.can_create_at(Page.get_first_root_node())
 
 
 def test_home_page_cannot_be_created_twice(home):
@@ -70,15 +73,31 @@ def test_index_page_can_be_created_under_the_home_page_when_missing(home, model)
     assert model.can_create_at(home)
 
 
-def test_site_ensure_structure_builds_one_index_page_of_each_kind_and_is_idempotent():
-    first = site_ensure_structure()
-    second = site_ensure_structure()
-    assert first.pk == second.pk
-    assert HomePage.objects.count() == 1
+def test_site_ensure_structure_builds_the_site_from_scratch():
+    HomePage.objects.get().delete()
+    root = Page.get_first_root_node()
+    root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
+    Site.objects.all().delete()
+
+    home = site_ensure_structure()
+
     for model in INDEX_PAGE_MODELS:
-        assert model.objects.child_of(first).count() == 1, model.__name__
-    # Wagtail's placeholder welcome page has given way to the home page.
-    assert list(Page.get_first_root_node().get_children().specific()) == [first]
+        assert model.objects.child_of(home).count() == 1, model.__name__
+    # Wagtail's placeholder welcome page has given way to the home page, which is the default site's root.
+    assert list(root.get_children().specific()) == [home]
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page_id == home.pk
+    assert site.site_name == "Bibliotekernes kompetencenetværk"
+
+
+def test_site_ensure_structure_is_idempotent(home):
+    pages_before = list(Page.objects.values_list("pk", "path"))
+
+    again = site_ensure_structure()
+
+    assert again.pk == home.pk
+    assert list(Page.objects.values_list("pk", "path")) == pages_before
+    assert Site.objects.count() == 1
 
 
 def test_initiative_page_is_allowed_only_under_the_initiative_index():
