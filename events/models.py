@@ -59,6 +59,8 @@ class CourseIndexPage(ListingIndexPage):
 class EventPage(LocationMixin, OfferingPage):
     """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
 
+    offering_kind = "event"
+
     programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
 
@@ -132,6 +134,8 @@ class CoursePage(OfferingPage):
 
     `start` and `end` are the course's period: every step must lie within it.
     """
+
+    offering_kind = "course"
 
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
 

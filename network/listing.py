@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
@@ -147,9 +146,8 @@ def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[T
     return filters
 
 
-def apply_filters(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime, skip: str = "") -> QuerySet:
-    """The queryset narrowed by every filter except `skip` (used for facet counts)."""
-    kinds = offering_kinds()
+def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime) -> QuerySet:
+    """Narrow by time, period, themes and free text: the filters that facets do not count."""
     if filters.when == "upcoming":
         queryset = queryset.filter(end__gt=now)
     elif filters.when == "past":
@@ -158,25 +156,36 @@ def apply_filters(queryset: QuerySet, filters: ListingFilters, *, now: dt.dateti
         queryset = queryset.filter(end__gt=_start_of_day(filters.date_from))
     if filters.date_to:
         queryset = queryset.filter(start__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
-    if filters.themes and skip != "theme":
+    for theme in filters.themes:
         # Every chosen theme must be present (narrowing, as users expect from ticking more themes).
-        for theme in filters.themes:
-            queryset = queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
-    if filters.kinds and skip != "type":
-        content_types = ContentType.objects.get_for_models(
-            *(kinds[k] for k in filters.kinds), for_concrete_models=False
-        )
-        queryset = queryset.filter(content_type__in=list(content_types.values()))
-    if filters.audience and skip != "audience":
-        queryset = queryset.filter(audience=filters.audience)
-    if filters.format and skip != "format":
-        queryset = queryset.filter(attendance_mode__in=FORMATS[filters.format][1])
-    if filters.region and skip != "region":
-        queryset = queryset.filter(region=filters.region)
-    if filters.q:
-        words = filters.q.split()[:10]
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(intro__icontains=word))
+        queryset = queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
+    for word in filters.q.split()[:10]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(intro__icontains=word))
+    return queryset
+
+
+# The facet dimensions: filter name -> (model field, values a filter value stands for).
+DIMENSIONS = ("type", "audience", "region", "format")
+
+
+def _dimension_values(filters: ListingFilters) -> dict[str, set[str]]:
+    """For each dimension with a filter, the stored values that pass it."""
+    chosen = {}
+    if filters.kinds:
+        chosen["type"] = set(filters.kinds)
+    if filters.audience:
+        chosen["audience"] = {filters.audience}
+    if filters.region:
+        chosen["region"] = {filters.region}
+    if filters.format:
+        chosen["format"] = {str(mode) for mode in FORMATS[filters.format][1]}
+    return chosen
+
+
+def apply_dimensions(queryset: QuerySet, filters: ListingFilters) -> QuerySet:
+    fields = {"type": "kind", "audience": "audience", "region": "region", "format": "attendance_mode"}
+    for name, values in _dimension_values(filters).items():
+        queryset = queryset.filter(**{f"{fields[name]}__in": sorted(values)})
     return queryset
 
 
@@ -193,6 +202,23 @@ def _querystring(params: QueryDict) -> str:
     return kept.urlencode()
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (computed with the facets), so it does not run its own COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _passes(row: tuple, chosen: dict[str, set[str]], skip: str = "") -> bool:
+    """Whether a (kind, audience, region, attendance_mode) row passes the dimension filters, bar `skip`."""
+    return all(row[DIMENSIONS.index(name)] in values for name, values in chosen.items() if name != skip)
+
+
 def offering_listing(
     params: QueryDict,
     *,
@@ -201,99 +227,103 @@ def offering_listing(
     base: QuerySet | None = None,
     page_size: int = PAGE_SIZE,
 ) -> Listing:
-    """The filtered, sorted, paginated listing with facet counts, for the offering kinds given."""
+    """The filtered, sorted, paginated listing with facet counts, for the offering kinds given.
+
+    Queries: the themes, one grouped count over the scope (it gives the result count and the counts of type,
+    audience, region and format), one for the theme counts, and the page of results. However many offerings.
+    """
     now = now or timezone.now()
-    all_kinds = offering_kinds()
     themes = list(Theme.objects.order_by("name"))
     filters = parse_filters(params, allowed_kinds=kinds, themes=themes)
     if base is None:
         base = OfferingPage.objects.live().public()
-    content_types = ContentType.objects.get_for_models(*(all_kinds[k] for k in kinds), for_concrete_models=False)
-    kind_by_ct = {ct.pk: kind for kind, ct in ((k, content_types[all_kinds[k]]) for k in kinds)}
-    base = base.filter(content_type__in=list(kind_by_ct))
-
-    results = apply_filters(base, filters, now=now)
+    scope = apply_scope(base.filter(kind__in=kinds), filters, now=now)
+    rows = [
+        (kind, audience, region, mode, n)
+        for kind, audience, region, mode, n in scope.order_by()
+        .values_list("kind", "audience", "region", "attendance_mode")
+        .annotate(n=Count("pk"))
+    ]
+    chosen = _dimension_values(filters)
+    count = sum(row[-1] for row in rows if _passes(row, chosen))
+    results = apply_dimensions(scope, filters)
     order = ("-start", "-pk") if filters.when == "past" else ("start", "pk")
-    results = results.order_by(*order)
 
     # Specific pages (one query per kind on the page) without their StreamFields, which cards do not show.
-    paginator = Paginator(results.defer_streamfields().specific(), page_size)
-    raw_page = params.get("page", "1").strip()
-    number = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    if raw_page and not (raw_page.isdigit() and len(raw_page) < 7):
+    paginator = CountedPaginator(results.order_by(*order).defer_streamfields().specific(), page_size, count=count)
+    raw_page = params.get("page", "1").strip() or "1"
+    readable = raw_page.isdigit() and len(raw_page) < 7
+    number = int(raw_page) if readable else 1
+    if not readable:
         filters.messages.append(_("Sidetallet «%(page)s» kunne ikke læses. Viser side 1.") % {"page": raw_page[:20]})
-    if number > paginator.num_pages:
-        filters.messages.append(
-            _("Side %(page)s findes ikke. Viser den sidste side.") % {"page": number} if paginator.count else ""
-        )
-        number = paginator.num_pages
-    page = paginator.page(max(number, 1))
+    if number > paginator.num_pages and count:
+        filters.messages.append(_("Side %(page)s findes ikke. Viser den sidste side.") % {"page": number})
+    number = min(max(number, 1), paginator.num_pages)
+    page = paginator.page(number)
 
-    facets = _facets(base, filters, now=now, themes=themes, kinds=kinds, kind_by_ct=kind_by_ct)
-    filters.messages[:] = [m for m in filters.messages if m]
-    single_theme_only = [k for k in FILTER_PARAMS if params.getlist(k) and any(v.strip() for v in params.getlist(k))]
-    noindex = bool(single_theme_only) and not (single_theme_only == ["theme"] and len(filters.themes) == 1)
-    noindex = noindex or bool(params.get("page", "").strip() not in ("", "1") and single_theme_only)
+    facets = [
+        _theme_facet(results, filters, themes),
+        *_dimension_facets(rows, chosen, filters, kinds),
+    ]
+    used = [k for k in FILTER_PARAMS if any(v.strip() for v in params.getlist(k))]
+    noindex = bool(used) and not (used == ["theme"] and len(filters.themes) == 1)
     return Listing(
         filters=filters,
         page=page,
-        count=paginator.count,
+        count=count,
         facets=facets,
         noindex=noindex,
         querystring=_querystring(params),
     )
 
 
-def _facets(base, filters: ListingFilters, *, now, themes, kinds, kind_by_ct) -> list[Facet]:
-    """Counts per filter value over the results of every *other* filter; values that occur only."""
-    facets = []
-
-    theme_rows = dict(
-        PageTheme.objects.filter(content_object__in=apply_filters(base, filters, now=now).values("pk"))
+def _theme_facet(results: QuerySet, filters: ListingFilters, themes: list[Theme]) -> Facet:
+    """How many of the results carry each theme (themes narrow, so these are the counts a tick would give)."""
+    counts = dict(
+        PageTheme.objects.filter(content_object__in=results.values("pk"))
         .values_list("tag_id")
         .annotate(n=Count("id"))
+        .order_by()
     )
     chosen = {t.pk for t in filters.themes}
-    facets.append(Facet("theme", _("Tema"), [
-        FacetOption(t.slug, t.name, theme_rows.get(t.pk, 0), t.pk in chosen)
-        for t in themes if theme_rows.get(t.pk) or t.pk in chosen
-    ]))  # fmt: skip
+    return Facet("theme", _("Tema"), [
+        FacetOption(t.slug, t.name, counts.get(t.pk, 0), t.pk in chosen)
+        for t in themes if counts.get(t.pk) or t.pk in chosen
+    ])  # fmt: skip
 
+
+def _dimension_facets(rows, chosen, filters: ListingFilters, kinds: list[str]) -> list[Facet]:
+    """Type, audience, region and format: each counted over the results of every *other* filter."""
+
+    def counts(name: str) -> dict[str, int]:
+        index = DIMENSIONS.index(name)
+        totals: dict[str, int] = {}
+        for row in rows:
+            if _passes(row, chosen, skip=name):
+                totals[row[index]] = totals.get(row[index], 0) + row[-1]
+        return totals
+
+    facets = []
     if len(kinds) > 1:
-        rows = dict(
-            apply_filters(base, filters, now=now, skip="type")
-            .order_by()
-            .values_list("content_type_id")
-            .annotate(n=Count("pk"))
-        )
-        labels = offering_kinds()
+        labels, found = offering_kinds(), counts("type")
         facets.append(Facet("type", _("Type"), [
-            FacetOption(kind, str(labels[kind]._meta.verbose_name).capitalize(), rows.get(ct, 0), kind in filters.kinds)
-            for ct, kind in kind_by_ct.items() if rows.get(ct) or kind in filters.kinds
+            FacetOption(kind, str(labels[kind]._meta.verbose_name).capitalize(), found.get(kind, 0),
+                        kind in filters.kinds)
+            for kind in kinds if found.get(kind) or kind in filters.kinds
         ]))  # fmt: skip
-
     for name, label, choices in (
         ("audience", _("Målgruppe"), Audience.choices),
         ("region", _("Region"), Region.choices),
     ):
-        rows = dict(
-            apply_filters(base, filters, now=now, skip=name).order_by().values_list(name).annotate(n=Count("pk"))
-        )
-        current = getattr(filters, name)
+        found, current = counts(name), getattr(filters, name)
         facets.append(Facet(name, label, [
-            FacetOption(value, str(text), rows.get(value, 0), value == current)
-            for value, text in choices if rows.get(value) or value == current
+            FacetOption(value, str(text), found.get(value, 0), value == current)
+            for value, text in choices if found.get(value) or value == current
         ]))  # fmt: skip
-
-    rows = dict(
-        apply_filters(base, filters, now=now, skip="format")
-        .order_by()
-        .values_list("attendance_mode")
-        .annotate(n=Count("pk"))
-    )
+    found = counts("format")
     facets.append(Facet("format", _("Form"), [
-        FacetOption(value, str(text), sum(rows.get(m, 0) for m in modes), value == filters.format)
+        FacetOption(value, str(text), sum(found.get(m, 0) for m in modes), value == filters.format)
         for value, (text, modes) in FORMATS.items()
-        if sum(rows.get(m, 0) for m in modes) or value == filters.format
+        if sum(found.get(m, 0) for m in modes) or value == filters.format
     ]))  # fmt: skip
     return facets

@@ -391,7 +391,11 @@ class OfferingPage(OrganisedPage):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True, editable=False)
+    # The page type as a short word ("event", "course", "webinar"), stored beside the times so listings filter
+    # and count kinds on this table alone.
+    kind = models.CharField(_("type"), max_length=10, editable=False, default="")
 
+    offering_kind = ""
     is_creatable = False
     objects = OfferingManager()
 
@@ -403,6 +407,7 @@ class OfferingPage(OrganisedPage):
         index.FilterField("attendance_mode"),
         index.FilterField("status"),
         index.FilterField("region"),
+        index.FilterField("kind"),
     ]
     api_fields = [
         *OrganisedPage.api_fields,
@@ -420,6 +425,7 @@ class OfferingPage(OrganisedPage):
         indexes = [
             models.Index(fields=["end", "start"], name="offering_end_start"),
             models.Index(fields=["start"], name="offering_start"),
+            models.Index(fields=["kind", "end"], name="offering_kind_end"),
         ]
 
     def clean(self):
@@ -429,6 +435,7 @@ class OfferingPage(OrganisedPage):
 
     def save(self, *args, **kwargs):
         self.region = self.derive_region()
+        self.kind = self.offering_kind
         return super().save(*args, **kwargs)
 
     def derive_region(self) -> str:

@@ -36,6 +36,8 @@ class WebinarIndexPage(ListingIndexPage):
 class WebinarPage(OfferingPage):
     """A webinar: before it, the join link; during it, "live now"; after it, the recording, slides and transcript."""
 
+    offering_kind = "webinar"
+
     duration = models.PositiveIntegerField(
         _("varighed i minutter"),
         default=60,
