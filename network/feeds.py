@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -9,12 +11,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
 
 from .ical import CALENDAR_NAME, calendar_for
 from .models import OfferingPage, PageTheme, Theme
 
 FEED_SIZE = 30
-CALENDAR_SIZE = 500
+# A subscribed calendar holds the next year of offerings, at most this many; clients poll it, so it is cached.
+CALENDAR_SIZE = 300
+CALENDAR_HORIZON_DAYS = 366
+FEED_CACHE_SECONDS = 600
 
 
 def _newest(theme: Theme | None = None):
@@ -88,7 +94,8 @@ def _calendar_response(offerings, *, name: str, request) -> HttpResponse:
 
 
 def _upcoming_specific(theme: Theme | None = None):
-    offerings = OfferingPage.objects.upcoming()
+    now = timezone.now()
+    offerings = OfferingPage.objects.upcoming(now).filter(start__lt=now + dt.timedelta(days=CALENDAR_HORIZON_DAYS))
     if theme is not None:
         offerings = offerings.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
     return with_calendar_relations(list(offerings.specific()[:CALENDAR_SIZE]))
@@ -102,6 +109,7 @@ def with_calendar_relations(offerings: list) -> list:
     return offerings
 
 
+@cache_page(FEED_CACHE_SECONDS)
 def calendar_feed(request, slug: str | None = None):
     """All upcoming offerings (or those of one theme) as a subscribable calendar (webcal://)."""
     theme = None

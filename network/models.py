@@ -425,7 +425,9 @@ class OfferingPage(OrganisedPage):
         indexes = [
             models.Index(fields=["end", "start"], name="offering_end_start"),
             models.Index(fields=["start"], name="offering_start"),
-            models.Index(fields=["kind", "end"], name="offering_kind_end"),
+            # Listings: the facet counts read only this index; sorted pages walk (kind, start).
+            models.Index(fields=["kind", "end", "audience", "region", "attendance_mode"], name="offering_kind_facets"),
+            models.Index(fields=["kind", "start"], name="offering_kind_start"),
         ]
 
     def clean(self):
