@@ -40,13 +40,15 @@ lint: install ## ruff, Django's checks and the migrations check
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: install ## The test suite on SQLite
-	$(BIN)/pytest
+test-sqlite: install ## The test suite on SQLite (browser tests in their own process, skipped without Chromium)
+	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest tests/browser
 
 test: lint test-sqlite ## Install, lint and run every test (SQLite)
 
 test-postgres: install ## The test suite on PostgreSQL (PG_URL)
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/browser
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/browser
 
 bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL when DATABASE_URL is set)
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
