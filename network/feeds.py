@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -53,7 +54,7 @@ class NewOfferingsFeed(Feed):
         return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
 
     def link(self, theme):
-        return "/" if theme is None else f"/temaer/{theme.slug}/"
+        return "/" if theme is None else reverse("theme", args=[theme.slug])
 
     def description(self, theme):
         return _("Kurser, arrangementer og webinarer for folkebibliotekernes personale.")

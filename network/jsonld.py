@@ -16,6 +16,8 @@ MODE = {
     "hybrid": "https://schema.org/MixedEventAttendanceMode",
 }
 
+COURSE_MODE = {"fysisk": "onsite", "online": "online", "hybrid": "blended"}
+
 
 def _iso(value) -> str:
     return timezone.localtime(value).isoformat()
@@ -95,7 +97,7 @@ def offering_jsonld(page, request=None) -> dict:
             "hasCourseInstance": [
                 {
                     "@type": "CourseInstance",
-                    "courseMode": "onsite" if page.attendance_mode == "fysisk" else "blended",
+                    "courseMode": COURSE_MODE.get(page.attendance_mode, "onsite"),
                     "startDate": data["startDate"],
                     "endDate": data["endDate"],
                     "subEvent": instances,

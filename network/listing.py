@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy
 from .models import AttendanceMode, Audience, OfferingPage, PageTheme, Region, Theme
 
 PAGE_SIZE = 20
+# Dates are held within these years: nothing is offered outside them, and the extremes overflow date arithmetic.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
 MAX_QUERY_LENGTH = 200
 FILTER_PARAMS = ("theme", "type", "when", "from", "to", "audience", "format", "region", "q")
 FORMATS = {
@@ -91,12 +94,13 @@ def _parse_date(value: str, name: str, messages: list[str]) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         messages.append(_("Datoen «%(value)s» i «%(name)s» kunne ikke læses. Skriv den som ÅÅÅÅ-MM-DD.") % {
             "value": value[:20], "name": name,
         })  # fmt: skip
         return None
+    return min(max(day, FIRST_DATE), LAST_DATE)
 
 
 def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[Theme]) -> ListingFilters:
@@ -138,7 +142,7 @@ def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[T
             messages.append(_("Værdien «%(value)s» kan ikke bruges som filter. Den er sprunget over.") % {
                 "value": value[:30],
             })  # fmt: skip
-    q = " ".join(params.get("q", "").split())
+    q = " ".join("".join(ch for ch in params.get("q", "") if ch.isprintable() or ch.isspace()).split())
     if len(q) > MAX_QUERY_LENGTH:
         messages.append(_("Søgeteksten var for lang og er forkortet til %(n)s tegn.") % {"n": MAX_QUERY_LENGTH})
         q = q[:MAX_QUERY_LENGTH]
@@ -160,8 +164,19 @@ def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime
         # Every chosen theme must be present (narrowing, as users expect from ticking more themes).
         queryset = queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
     for word in filters.q.split()[:10]:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(intro__icontains=word))
+        queryset = queryset.filter(_contains_word(word))
     return queryset
+
+
+def _contains_word(word: str) -> Q:
+    """Title or introduction contains the word, whatever its case.
+
+    SQLite's LIKE folds only ASCII letters, so the Danish letters are matched in their usual cases too.
+    """
+    condition = Q()
+    for variant in dict.fromkeys((word, word.lower(), word.upper(), word.capitalize())):
+        condition |= Q(title__icontains=variant) | Q(intro__icontains=variant)
+    return condition
 
 
 # The facet dimensions: filter name -> (model field, values a filter value stands for).
@@ -252,7 +267,7 @@ def offering_listing(
     # Specific pages (one query per kind on the page) without their StreamFields, which cards do not show.
     paginator = CountedPaginator(results.order_by(*order).defer_streamfields().specific(), page_size, count=count)
     raw_page = params.get("page", "1").strip() or "1"
-    readable = raw_page.isdigit() and len(raw_page) < 7
+    readable = raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 7
     number = int(raw_page) if readable else 1
     if not readable:
         filters.messages.append(_("Sidetallet «%(page)s» kunne ikke læses. Viser side 1.") % {"page": raw_page[:20]})

@@ -97,7 +97,7 @@ class WebinarPage(OfferingPage):
         """A webinar is online, and ends `duration` minutes after its start."""
         self.attendance_mode = AttendanceMode.ONLINE
         if self.start and self.duration:
-            self.end = self.start + dt.timedelta(minutes=self.duration)
+            self.end = self.ends_at
 
     def full_clean(self, *args, **kwargs):
         self.derive_times()
@@ -109,7 +109,8 @@ class WebinarPage(OfferingPage):
 
     @property
     def ends_at(self) -> dt.datetime:
-        return self.start + dt.timedelta(minutes=self.duration)
+        """Start plus duration in elapsed time (in UTC: local arithmetic would lose or gain the DST hour)."""
+        return self.start.astimezone(dt.UTC) + dt.timedelta(minutes=self.duration)
 
     def get_phase(self, now: dt.datetime | None = None) -> Phase:
         now = now or timezone.now()
