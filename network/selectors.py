@@ -13,22 +13,23 @@ PAST_PAGE_SIZE = 20
 RELATED_LIMIT = 3
 
 
-def _tagged(queryset, theme: Theme):
+def tagged_with(queryset, theme: Theme):
+    """The pages of the queryset that carry the theme (through PageTheme; see its docstring)."""
     return queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
 
 
 def theme_overview(theme: Theme, *, page_number: str | None = None, now=None) -> dict:
     """A theme's pages: upcoming offerings (soonest first), working groups, initiatives, past offerings (paginated)."""
     now = now or timezone.now()
-    offerings = _tagged(OfferingPage.objects.all(), theme).defer_streamfields()
+    offerings = tagged_with(OfferingPage.objects.all(), theme).defer_streamfields()
     paginator = Paginator(offerings.past(now).specific(), PAST_PAGE_SIZE)
     number = page_number if (page_number or "").isdigit() and len(page_number) < 7 else 1
     past = paginator.get_page(number)
     return {
         "upcoming": list(offerings.upcoming(now).specific()[:UPCOMING_LIMIT]),
         "past": past,
-        "working_groups": list(_tagged(WorkingGroupPage.objects.live().public(), theme).order_by("title")),
-        "initiatives": list(_tagged(InitiativePage.objects.live().public(), theme).order_by("title")),
+        "working_groups": list(tagged_with(WorkingGroupPage.objects.live().public(), theme).order_by("title")),
+        "initiatives": list(tagged_with(InitiativePage.objects.live().public(), theme).order_by("title")),
     }
 
 
