@@ -414,6 +414,22 @@ def test_webinar_over_the_change_to_summer_time_lasts_its_duration(client, pages
         assert listed_as(client, webinar.title, url=WEBINARS) == "upcoming"
 
 
+def test_webinar_over_the_change_to_winter_time_lasts_its_duration(client, pages):
+    """02:30 CEST plus an hour is 02:30 CET, the second pass of the repeated hour, not 03:30."""
+    webinar = WebinarPageFactory(
+        parent=pages[FESTIVAL].get_parent(), title="Natligt webinar", start=cph(2030, 10, 27, 2, 30), duration=60
+    )
+    webinar.refresh_from_db()
+    assert webinar.end == utc(2030, 10, 27, 1, 30)  # 02:30 CET (an aware fold=1 time never compares equal)
+    with at(utc(2030, 10, 27, 1, 15)):  # 02:15 CET, 45 minutes into the webinar
+        assert webinar.get_phase() == "live"
+        assert listed_as(client, webinar.title, url=WEBINARS) == "upcoming"
+        assert "Live nu" in main(client.get(webinar.url))
+    with at(utc(2030, 10, 27, 1, 30)):
+        assert webinar.get_phase() == "past"
+        assert listed_as(client, webinar.title, url=WEBINARS) == "past"
+
+
 def test_webinar_with_start_from_the_database_ends_after_its_duration(pages):
     """The same webinar, re-saved once its start has come back from the database in UTC, is stored right."""
     webinar = WebinarPageFactory(
