@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
@@ -38,30 +39,39 @@ def _newest(theme: Theme | None = None):
     )
 
 
+@dataclass(frozen=True)
+class FeedScope:
+    request: object
+    theme: Theme | None
+
+
 class NewOfferingsFeed(Feed):
     """The newest published offerings of every kind."""
 
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, slug: str | None = None):
-        self.request = request
-        if slug is None:
-            return None
-        return get_object_or_404(Theme, slug=slug)
+        """The request travels with the theme, so the feed instance (shared by every thread) holds no state."""
+        theme = None if slug is None else get_object_or_404(Theme, slug=slug)
+        return FeedScope(request=request, theme=theme)
 
-    def title(self, theme):
+    def title(self, scope):
+        theme = scope.theme
         if theme is None:
             return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
         return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
 
-    def link(self, theme):
-        return "/" if theme is None else reverse("theme", args=[theme.slug])
+    def link(self, scope):
+        return "/" if scope.theme is None else reverse("theme", args=[scope.theme.slug])
 
-    def description(self, theme):
+    def description(self, scope):
         return _("Kurser, arrangementer og webinarer for folkebibliotekernes personale.")
 
-    def items(self, theme):
-        return list(_newest(theme)[:FEED_SIZE])
+    def items(self, scope):
+        items = list(_newest(scope.theme)[:FEED_SIZE])
+        for item in items:
+            item.feed_link = item.get_url(scope.request)
+        return items
 
     def item_title(self, item):
         return item.title
@@ -71,7 +81,7 @@ class NewOfferingsFeed(Feed):
         return f"{when}. {item.intro}".strip()
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.feed_link
 
     def item_guid(self, item):
         return f"urn:uuid:{item.translation_key}"
