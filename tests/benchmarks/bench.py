@@ -98,9 +98,10 @@ def build(kind: str, size: int) -> dict:
             marker.unlink(missing_ok=True)
     elif not Path(url.removeprefix("sqlite:///")).exists():
         marker.unlink(missing_ok=True)
-    if marker.exists():
-        return json.loads(marker.read_text())
     env = base_env(url)
+    if marker.exists():
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)  # the schema may have moved on
+        return json.loads(marker.read_text())
     print(f"== building {kind} N={size}", flush=True)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PYTHON, "manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
