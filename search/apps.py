@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "search"
+    verbose_name = "Søgning"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the index-keeping signal handlers

@@ -1,31 +1,41 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+"""The search page and its autocomplete. Thin: the search itself is in search/selectors.py."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from wagtail.models import Page
+from .query import SearchParams
+from .selectors import SearchResults, autocomplete, search_pages
 
-MAX_QUERY_LENGTH = 200
+logger = logging.getLogger(__name__)
 
 
+@require_safe
 def search(request):
-    """Free-text search over the live pages of the site."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    error = ""
-    if query:
-        try:
-            results = list(Page.objects.live().public().specific().search(query, operator="and"))
-        except Exception:  # noqa: BLE001 - a backend that chokes on the syntax must not give a 500
-            error = "Søgningen kunne ikke forstås. Prøv med andre ord."
-            results = []
-    paginator = Paginator(results, 20)
+    """Search events, courses, webinars, working groups and initiatives, with the listings' filters."""
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    return TemplateResponse(
-        request,
-        "search/search.html",
-        {"search_query": query, "search_results": page, "result_count": paginator.count, "error": error},
-    )
+        results = search_pages(request.GET)
+    except Exception:  # the last line of defence: whatever was typed, the page answers
+        logger.exception("The search page failed for %r", request.GET.get("q", "")[:200])
+        params = SearchParams(q=" ".join(request.GET.get("q", "").split())[:200], asked=True)
+        params.messages.append(_("Søgningen kunne ikke gennemføres. Prøv igen med andre ord."))
+        results = SearchResults(params=params, failed=True)
+    return TemplateResponse(request, "search/search.html", {"results": results, "search_query": results.params.q})
+
+
+@require_safe
+def search_autocomplete(request):
+    """Up to 8 suggestions for the search box as JSON: {"results": [{"title", "url", "kind", "kind_label"}]}."""
+    try:
+        suggestions = autocomplete(request.GET.get("q", ""))
+    except Exception:  # the box falls back to the plain form
+        logger.exception("Autocomplete failed for %r", request.GET.get("q", "")[:100])
+        suggestions = []
+    response = JsonResponse({"results": suggestions})
+    response["Cache-Control"] = "max-age=60"
+    return response

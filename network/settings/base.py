@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
+from search.analysis import elasticsearch_analysis
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -132,24 +134,10 @@ TAGGIT_CASE_INSENSITIVE = True
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 
-# Search: Wagtail's database backend (SQLite FTS5 or PostgreSQL full text in Danish) unless
-# ELASTICSEARCH_URL is set, in which case the Elasticsearch 9 backend with a Danish analyzer.
-DANISH_ANALYSIS = {
-    "analysis": {
-        "filter": {
-            "danish_stop": {"type": "stop", "stopwords": "_danish_"},
-            "danish_stemmer": {"type": "stemmer", "language": "danish"},
-            "aa_to_aring": {"type": "pattern_replace", "pattern": "aa", "replacement": "å"},
-        },
-        "analyzer": {
-            "default": {
-                "type": "custom",
-                "tokenizer": "standard",
-                "filter": ["lowercase", "aa_to_aring", "danish_stop", "danish_stemmer"],
-            },
-        },
-    }
-}
+# Search: the database backend in Danish (search.backends.database: SQLite FTS5 with Snowball stemming done by us,
+# or PostgreSQL's full text search with the `danish` configuration) unless ELASTICSEARCH_URL is set, in which case
+# the Elasticsearch 9 backend with a Danish analyzer. The Danish analysis lives in search/analysis.py.
+DANISH_ANALYSIS = elasticsearch_analysis()
 
 
 def search_backends(environ=os.environ):
@@ -168,7 +156,7 @@ def search_backends(environ=os.environ):
         }
     return {
         "default": {
-            "BACKEND": "wagtail.search.backends.database",
+            "BACKEND": "search.backends.database",
             "SEARCH_CONFIG": "danish",
         }
     }

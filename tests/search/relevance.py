@@ -29,6 +29,11 @@ SDG_PAGES = {
     "vidensfestival-naeste",
     *WEBINARS,
 }
+# Pages organised or coordinated by Kultur og Information and by Danmarks Biblioteksforening.
+KI_PAGES = {"db2030", "arbejdsgruppen-db2030", "netvaerksmoede-tovholdere", *INSPIRATION_DAYS, *FESTIVALS}
+DB_PAGES = {"skole-og-bibliotek", "kompetenceudvikling-af-bibliotekspersonale", *COURSES}
+VERDENSMAAL_IN_TITLE = {"db2030", "webinar-verdensmaal-i-boernebiblioteket", "inspirationsdag-herning-2022"}
+SUSTAINABLE = {"webinar-design-thinking", "vidensfestival-naeste", "vidensfestival-ballerup-2022"}
 SCHOOL = SCHOOL_COURSES | {"skole-og-bibliotek"}
 LEADERSHIP = STAFF_COURSES | {"kompetenceudvikling-af-bibliotekspersonale"}
 
@@ -41,13 +46,13 @@ RELEVANCE_SET: list[tuple[str, str, set[str]]] = [
     ("webinar", "singular", WEBINARS),
     ("webinarer", "plural", WEBINARS),
     ("webinarerne om verdensmålene", "definite plural, stop word", WEBINARS),
-    ("verdensmålene", "definite plural", {"db2030", "webinar-verdensmaal-i-boernebiblioteket", "inspirationsdag-herning-2022"}),
+    ("verdensmålene", "definite plural", VERDENSMAAL_IN_TITLE),
     ("inspirationsdage", "plural of a compound", INSPIRATION_DAYS),
     ("eksperimenter", "plural", SCHOOL_COURSES),
-    ("bæredygtigt", "adjective for bæredygtighed", {"webinar-design-thinking", "vidensfestival-naeste", "vidensfestival-ballerup-2022"}),
+    ("bæredygtigt", "adjective for bæredygtighed", SUSTAINABLE),
     ("ledere", "theme synonym, plural", LEADERSHIP),
     # "aa" for "å"
-    ("verdensmaal", "aa for å", {"db2030", "webinar-verdensmaal-i-boernebiblioteket", "inspirationsdag-herning-2022"}),
+    ("verdensmaal", "aa for å", VERDENSMAAL_IN_TITLE),
     ("Aarhus", "aa in a place name", STAFF_COURSES),
     ("Århus", "å in a place name", STAFF_COURSES),
     ("saet spot paa kompetencerne", "ae, aa and a stop word", SCHOOL_COURSES),
@@ -69,22 +74,24 @@ RELEVANCE_SET: list[tuple[str, str, set[str]]] = [
     ("designtænkning", "synonym of Design thinking", {"webinar-design-thinking"}),
     ("borgervidenskab", "synonym of Citizen science", {"webinar-citizen-science", "vidensfestival-naeste"}),
     ("psykologi", "synonym of Trivsel og motivation", {"webinar-psykologiske-faktorer"}),
-    ("erfaringsudveksling", "synonym of Videndeling", {"db2030", "arbejdsgruppen-db2030", "inspirationsdag-herning-2022"}),
+    ("erfaringsudveksling", "synonym of Videndeling",
+     {"db2030", "arbejdsgruppen-db2030", "inspirationsdag-herning-2022"}),
     # Places and organisers
     ("Herning", "place", INSPIRATION_DAYS),
     ("Ballerup", "place", FESTIVALS),
     ("Odense", "place of course days", SCHOOL_COURSES),
     ("Dokk1", "venue", STAFF_COURSES),
     ("FKI", "organiser of the webinars", WEBINARS),
-    ("Kultur og Information", "organiser", {"db2030", "arbejdsgruppen-db2030", "inspirationsdag-herning-2022", "vidensfestival-ballerup-2022"}),
-    ("Danmarks Biblioteksforening", "organiser", {"skole-og-bibliotek", "kompetenceudvikling-af-bibliotekspersonale", *SCHOOL_COURSES}),
+    ("Kultur og Information", "organiser", KI_PAGES),
+    ("Danmarks Biblioteksforening", "organiser", DB_PAGES),
     # Topics of past webinars
     ("citizen science", "webinar topic", {"webinar-citizen-science"}),
     ("design thinking", "webinar topic", {"webinar-design-thinking"}),
     ("Design Quest", "tool named in a webinar", {"webinar-design-thinking"}),
     ("trivsel motivation adfærd", "webinar topic", {"webinar-psykologiske-faktorer"}),
     ("folkebibliotek partner i forskning", "words from a transcript", {"webinar-citizen-science"}),
-    ("certificeringsbibliotekerne", "compound, definite plural", {"kompetenceforloeb-certificeringsbiblioteker-efteraar-2022"}),
+    ("certificeringsbibliotekerne", "compound, definite plural",
+     {"kompetenceforloeb-certificeringsbiblioteker-efteraar-2022"}),
     ("Folketinget midler", "funding of an initiative", {"kompetenceudvikling-af-bibliotekspersonale"}),
 ]  # fmt: skip
 
