@@ -257,6 +257,8 @@ class CourseSession(LocationMixin, Orderable):
     ]
 
     class Meta(Orderable.Meta):
+        # Editors order the steps; steps without an order (made outside the admin) follow the calendar.
+        ordering = ["sort_order", "date", "start_time", "pk"]
         verbose_name = _("kursusgang eller aktivitet")
         verbose_name_plural = _("kursusgange og aktiviteter")
 
