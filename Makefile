@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite test-postgres lint migrate demo clean bench bench-clean
+.PHONY: help install messages run test test-sqlite test-postgres lint migrate demo clean bench bench-registration bench-clean lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,24 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt ".[dev]"
 	@touch $@
 
-install: $(VENV)/.installed ## Create the virtual environment and install the pinned dependencies
+# The interface catalogues (Danish is the source language; English is translated in locale/en), compiled with GNU
+# gettext's msgfmt, installed from Debian's packages when missing.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v0
+
+# axe-core and Lighthouse for the accessibility checks of the browser tests and `make lighthouse`, pinned in
+# package-lock.json; skipped (and the axe checks with it) where npm is missing.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the axe-core checks of the browser tests will be skipped"; fi
+
+install: $(VENV)/.installed $(MO_FILES) node_modules/.installed ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
+
+messages: install ## Update the English catalogue from the code and templates (then translate the new entries)
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules -v0
 
 migrate: install ## Apply the database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -50,11 +67,19 @@ test-postgres: install ## The test suite on PostgreSQL (PG_URL)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/browser
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/browser
 
-bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL when DATABASE_URL is set)
+bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL, with registration, when DATABASE_URL is set); Lighthouse
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory bench-registration ;; esac
+	$(MAKE) --no-print-directory lighthouse
+
+bench-registration: install ## Registration at 20 concurrent clients on PostgreSQL (DATABASE_URL)
+	$(BIN)/python tests/benchmarks/bench_registration.py $(BENCH_REGISTRATION_ARGS)
+
+lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a course page and search; var/bench/lighthouse.json
+	$(BIN)/python tests/benchmarks/lighthouse.py
 
 bench-clean: ## Remove the benchmark databases
 	rm -rf var/bench
 
 clean: ## Remove the virtual environment and local data
-	rm -rf $(VENV) db.sqlite3 media static var
+	rm -rf $(VENV) node_modules db.sqlite3 media static var

@@ -27,8 +27,26 @@ from network.models import (
     Status,
 )
 
+# Registration's data lives in its own package; importing it here registers its models with this app.
+from .registration.models import (
+    EligibilityRound,
+    OutboxMessage,
+    Participant,
+    ParticipantStatus,
+    Registration,
+    RegistrationLogEntry,
+    SessionAttendance,
+)
+
 __all__ = [
     "CourseIndexPage",
+    "EligibilityRound",
+    "OutboxMessage",
+    "Participant",
+    "ParticipantStatus",
+    "Registration",
+    "RegistrationLogEntry",
+    "SessionAttendance",
     "CoursePage",
     "CourseSession",
     "CourseTrack",

@@ -1,13 +1,26 @@
+from django.core.cache import cache
+
 from wagtail.models import Site
+
+from .caching import TTL, cache_key, content_generation
 
 
 def site_navigation(request):
-    """The main navigation: the home page's children shown in menus. Evaluated lazily, once per request."""
+    """The main navigation: the home page's children shown in menus. Evaluated lazily, once per request.
+
+    Cached until a page changes (network.caching): finding a page's children means reading every descendant's path
+    (a tree stored as paths), which at 20,000 offerings costs more than the rest of a listing.
+    """
 
     def menu_pages():
         site = Site.find_for_request(request)
         if site is None:
             return []
-        return list(site.root_page.get_children().live().public().in_menu())
+        key = cache_key("menu", content_generation(), site.pk, site.root_page_id)
+        pages = cache.get(key)
+        if pages is None:
+            pages = list(site.root_page.get_children().live().public().in_menu())
+            cache.set(key, pages, TTL)
+        return pages
 
     return {"menu_pages": menu_pages}

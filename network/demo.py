@@ -19,6 +19,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack, EventPage, Status
+from events.registration import services as registration_services
+from events.registration.models import EligibilityRound, Participant, Registration
+from events.registration.services import ParticipantData
 from webinars.models import WebinarPage, WebinarPresenter
 
 from .models import (
@@ -178,6 +181,7 @@ class DemoLoader:
         self.load_db2030()
         self.load_about_pages()
         self.load_groups_and_users()
+        self.load_registrations()
         return self.report
 
     def load_themes(self):
@@ -501,7 +505,7 @@ class DemoLoader:
             dt.date(2023, 9, 19),
             "Forløbet udbudt til resten af landets biblioteker i efteråret 2023.",
         )
-        self.staff_course(
+        self.staff_course_next = self.staff_course(
             "kompetenceforloeb-nyt-hold",
             "Kompetenceforløb for bibliotekspersonale – nyt hold",
             self.today + dt.timedelta(days=42),
@@ -551,7 +555,7 @@ class DemoLoader:
             ),
         )  # fmt: skip
         next_day = self.today + dt.timedelta(days=49)
-        self.page(
+        self.inspiration_next = self.page(
             self.db2030, EventPage, "inspirationsdag-verdensmaal-naeste", title="Inspirationsdag: fra idé til handling",
             themes=["Verdensmål", "Bæredygtighed", "Samarbejde"],
             intro="En ny inspirationsdag om at omsætte verdensmålene til aktiviteter på biblioteket.",
@@ -569,7 +573,7 @@ class DemoLoader:
             ),
         )  # fmt: skip
         festival_day = self.today + dt.timedelta(days=90)
-        self.page(
+        self.festival_next = self.page(
             self.db2030, EventPage, "vidensfestival-naeste", title="Vidensfestival om bæredygtighed",
             themes=["Bæredygtighed", "Verdensmål", "Citizen science"],
             intro="To dage med viden, værksteder og citizen science-projekter for biblioteker og borgere.",
@@ -619,7 +623,7 @@ class DemoLoader:
             )  # fmt: skip
             past_webinars.append(webinar)
         upcoming_webinar_day = self.today + dt.timedelta(days=14)
-        self.page(
+        self.webinar_next = self.page(
             self.db2030, WebinarPage, "webinar-verdensmaal-i-boernebiblioteket",
             title="Verdensmål i børnebiblioteket", themes=["Verdensmål", "Formidling"],
             intro="Sådan formidler du verdensmålene til børn og familier.",
@@ -668,6 +672,95 @@ class DemoLoader:
                     username, f"{username}@example.org", DEMO_PASSWORD, first_name="Koordinator"
                 )
                 user.groups.add(*type(user).groups.field.related_model.objects.filter(name=group_name))
+                self.report.note(True)
+
+    # --- Registration: settings on the upcoming offerings, and a few made-up registrations ------------------------
+
+    def open_registration(self, offering, *, rounds=(), **settings):
+        """Turn registration on for an offering (once; a coordinator's later changes are left alone)."""
+        if offering.registration_enabled:
+            return offering
+        for field, value in {"registration_enabled": True, **settings}.items():
+            setattr(offering, field, value)
+        offering.registration_rounds = [
+            EligibilityRound(library_group=group, opens_at=opens_at) for group, opens_at in rounds
+        ]
+        offering.save_revision().publish()
+        self.report.note(True)
+        return offering
+
+    def load_registrations(self):
+        now = timezone.now()
+        certified = LibraryGroup.objects.get(slug="certificeringsbiblioteker")
+        start = self.school_course_next.start
+        self.open_registration(
+            self.school_course_next, capacity=24, max_per_library=4, waiting_list=True,
+            registration_closes=start - dt.timedelta(days=7), change_deadline=start - dt.timedelta(days=3),
+        )  # fmt: skip
+        # The certification libraries first, then every library a week later (issue: eligibility rounds).
+        self.open_registration(
+            self.staff_course_next, capacity=30, waiting_list=True, registration_tracks=["staff", "leaders"],
+            rounds=[(certified, now - dt.timedelta(days=1)), (None, now + dt.timedelta(days=7))],
+        )  # fmt: skip
+        self.open_registration(self.inspiration_next, capacity=60, max_per_library=5, waiting_list=True)
+        self.open_registration(self.festival_next, capacity=8, waiting_list=True)
+        self.open_registration(self.webinar_next, capacity=None, waiting_list=False)
+        self.load_past_participation()
+        # Made-up colleagues from two libraries fill the festival, so its waiting list shows.
+        if not Registration.objects.filter(offering=self.festival_next).exists():
+            for library_name, count in (("Herning", 5), ("Ballerup", 5)):
+                library = Library.objects.get(municipality__name=library_name)
+                slug = library_name.lower()
+                registration_services.register(
+                    self.festival_next,
+                    library=library,
+                    contact_name=f"Kontaktperson, {library.name}",
+                    contact_email=f"kontakt.{slug}@example.org",
+                    participants=[
+                        ParticipantData(f"Medarbejder {i}, {library.name}", f"medarbejder{i}.{slug}@example.org")
+                        for i in range(1, count + 1)
+                    ],
+                    consent=True,
+                )
+                self.report.note(True)
+
+    def load_past_participation(self):
+        """Who took part in past offerings, as the records look after the retention period: anonymised, counted.
+
+        Gives the coordinators' dashboard and the libraries' competency landscapes something to show.
+        """
+        from network.models import OfferingPage
+
+        past = list(OfferingPage.objects.filter(end__lt=timezone.now(), registration_enabled=False).order_by("start"))
+        if not past or Registration.objects.filter(offering__in=past).exists():
+            return
+        libraries = list(
+            Library.objects.filter(
+                municipality__name__in=["Herning", "Ballerup", "Aarhus", "Odense", "Aalborg", "Roskilde", "Vejle"]
+            ).order_by("name")
+        )
+        for n, offering in enumerate(past):
+            for k, library in enumerate(libraries):
+                count = (n + k) % 4  # 0 to 3 colleagues, varying by offering and library
+                if not count:
+                    continue
+                registration = Registration.objects.create(
+                    offering=offering, library=library, contact_name="Anonymiseret", contact_email="",
+                    consent_at=offering.start, privacy_notice_version="2022-01", created_at=offering.start,
+                    anonymised_at=timezone.now(),
+                )  # fmt: skip
+                Participant.objects.bulk_create(
+                    Participant(
+                        registration=registration,
+                        offering=offering,
+                        name="Anonymiseret",
+                        status="confirmed",
+                        queued_at=offering.start,
+                        confirmed_at=offering.start,
+                        anonymised_at=timezone.now(),
+                    )  # fmt: skip
+                    for _ in range(count)
+                )
                 self.report.note(True)
 
 

@@ -49,7 +49,36 @@ def obj_url(obj) -> str:
     return getattr(obj, "full_url", "") or ""
 
 
-def offering_jsonld(page, request=None) -> dict:
+def offer(page, availability, request=None) -> dict | None:
+    """schema.org Offer for an offering with registration: free, with its availability and registration period."""
+    if availability is None or availability.state == "disabled":
+        return None
+    from django.urls import reverse
+
+    path = reverse("registration_form", args=[page.pk])
+    url = request.build_absolute_uri(path) if request is not None else path
+    if availability.state == "not_open":
+        status = "PreOrder"
+    elif availability.state in ("closed", "cancelled") or availability.is_full:
+        status = "SoldOut"
+    elif availability.seats_left is not None and availability.seats_left <= 5:
+        status = "LimitedAvailability"
+    else:
+        status = "InStock"
+    data = {
+        "@type": "Offer",
+        "url": url,
+        "price": "0",
+        "priceCurrency": "DKK",
+        "availability": f"https://schema.org/{status}",
+        "validThrough": _iso(availability.closes_at),
+    }
+    if availability.opens_at:
+        data["validFrom"] = _iso(availability.opens_at)
+    return data
+
+
+def offering_jsonld(page, request=None, availability=None) -> dict:
     url = page.get_full_url(request) or ""
     data = {
         "@context": "https://schema.org",
@@ -64,13 +93,19 @@ def offering_jsonld(page, request=None) -> dict:
         "inLanguage": "da",
         "keywords": ", ".join(theme.name for theme in page.themes.all()),
     }
+    offers = offer(page, availability, request)
+    if offers:
+        data["offers"] = offers
     if page.organiser_id and page.organiser:
         data["organizer"] = {"@type": "Organization", "name": page.organiser.title, "url": page.organiser.website or ""}
     online = getattr(page, "online_url", "") or getattr(page, "join_url", "") or url
     sessions = getattr(page, "sessions", None)
     if sessions is not None:
+        sessions = sessions.all()
+        if hasattr(sessions, "select_related"):  # a database queryset; a preview's in-memory one has no queries
+            sessions = sessions.select_related("municipality")  # each course day's region: no query per day
         instances = []
-        for session in sessions.all():
+        for session in sessions:
             start, end = session.starts_at(), session.ends_at()
             if not session.is_course_day or start is None or end is None:
                 continue
@@ -101,8 +136,10 @@ def offering_jsonld(page, request=None) -> dict:
                     "startDate": data["startDate"],
                     "endDate": data["endDate"],
                     "subEvent": instances,
+                    **({"offers": offers} if offers else {}),
                 }
             ],
+            **({"offers": offers} if offers else {}),
         }
     data["location"] = _location(page, page.attendance_mode, online)
     if hasattr(page, "presenters"):

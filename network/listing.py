@@ -9,15 +9,18 @@ The number of queries does not depend on the number of offerings.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Func, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .caching import TTL, cache_key, content_generation
 from .models import AttendanceMode, Audience, OfferingPage, PageTheme, Region, Theme
 
 PAGE_SIZE = 20
@@ -83,6 +86,7 @@ class Listing:
     facets: list[Facet]
     noindex: bool
     querystring: str  # the filters without `page`, for pagination links
+    canonical_query: str = ""  # what the canonical URL keeps: a single theme and the page number, if indexable
 
     @property
     def messages(self) -> list[str]:
@@ -150,11 +154,15 @@ def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[T
     return filters
 
 
-def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime) -> QuerySet:
-    """Narrow by time, period, themes and free text: the filters that facets do not count."""
-    if filters.when == "upcoming":
+def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime, when: str | None = None) -> QuerySet:
+    """Narrow by time, period, themes and free text: the filters that facets do not count.
+
+    `when` overrides the filters' own (upcoming, past, all).
+    """
+    when = when or filters.when
+    if when == "upcoming":
         queryset = queryset.filter(end__gt=now)
-    elif filters.when == "past":
+    elif when == "past":
         queryset = queryset.filter(end__lte=now)
     if filters.date_from:
         queryset = queryset.filter(end__gt=_start_of_day(filters.date_from))
@@ -229,6 +237,122 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+class Likely(Func):
+    """A condition that holds for most rows. SQLite is told so (`likely()`), so that it walks an index in the order
+    asked for instead of sorting every row found by a more selective-looking one; other databases get the plain
+    condition."""
+
+    function = "likely"
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+DIMENSION_FIELDS = ("kind", "audience", "region", "attendance_mode")
+
+
+def _dimension_rows(queryset: QuerySet) -> tuple[Counter, dt.datetime | None]:
+    """(kind, audience, region, attendance_mode) -> how many offerings, and the earliest end among them: one query."""
+    grouped = queryset.order_by().values_list(*DIMENSION_FIELDS).annotate(n=Count("pk"), first_end=Min("end"))
+    rows, ends = Counter(), []
+    for *key, n, first_end in grouped:
+        rows[tuple(key)] = n
+        ends.append(first_end)
+    return rows, min(ends, default=None)
+
+
+def _theme_counts(queryset: QuerySet) -> Counter:
+    """Theme id -> how many of the offerings carry it: one grouped query."""
+    return Counter(
+        dict(
+            PageTheme.objects.filter(content_object__in=queryset.order_by().values("pk"))
+            .values_list("tag_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    )
+
+
+def _split_by_time(queryset: QuerySet, fields: tuple[str, ...], count: str, *, now: dt.datetime):
+    """Grouped counts of the queryset split into (upcoming, past) at `now`, and the earliest end among the upcoming
+    ones, in one query."""
+    upcoming, past, ends = Counter(), Counter(), []
+    ahead = ExpressionWrapper(Q(end__gt=now), output_field=BooleanField())
+    grouped = (
+        queryset.order_by()
+        .annotate(_ahead=ahead)
+        .values_list(*fields, "_ahead")
+        .annotate(n=Count(count), first_end=Min("end"))
+    )
+    for *key, is_upcoming, n, first_end in grouped:
+        if is_upcoming:
+            ends.append(first_end)
+        if None not in key:
+            (upcoming if is_upcoming else past)[tuple(key) if len(key) > 1 else key[0]] += n
+    return upcoming, past, min(ends, default=None)
+
+
+@dataclass
+class UpcomingCounts:
+    """Facet counts of the upcoming offerings, exact until the first of them ends (`until`; None: none is upcoming,
+    and only a publish, which starts a new content generation, can change that)."""
+
+    rows: Counter
+    themes: Counter
+    until: dt.datetime | None
+
+    def valid_at(self, now: dt.datetime) -> bool:
+        return self.until is None or now < self.until
+
+
+def facet_counts(
+    timeless: QuerySet, filters: ListingFilters, *, now: dt.datetime, kinds: list[str], cached: bool = True
+) -> tuple[Counter, Counter]:
+    """The dimension rows of the scope, and the theme counts of the results (the scope under the dimension filters).
+
+    `timeless` is the scope without its time filter. Two counts are cached until the content changes
+    (network.caching): those of *all* offerings in the scope, which do not depend on the time, and those of the
+    upcoming ones, which hold until the first of them ends (the time is then past that offering's end). Past is all
+    minus upcoming. A listing served from the cache counts nothing; one that is not makes two queries, as before.
+    `cached=False` for a scope the key cannot name (a listing over another base queryset).
+    """
+    parts = (
+        sorted(kinds), [t.pk for t in filters.themes], filters.date_from, filters.date_to, filters.q,
+        sorted((k, sorted(v)) for k, v in _dimension_values(filters).items()),
+    )  # fmt: skip
+    generation = content_generation() if cached else ""
+    totals_key, upcoming_key = cache_key("facets", generation, *parts), cache_key("upcoming", generation, *parts)
+    found = cache.get_many([totals_key, upcoming_key]) if cached else {}
+    totals, upcoming = found.get(totals_key), found.get(upcoming_key)
+    if upcoming is not None and not upcoming.valid_at(now):
+        upcoming = None
+    if totals is None and filters.when != "upcoming":
+        # One pass over everything in scope, split at `now`: both the totals and the upcoming counts.
+        rows_ahead, rows_behind, until = _split_by_time(timeless, DIMENSION_FIELDS, "pk", now=now)
+        results = apply_dimensions(timeless, filters)
+        themes_ahead, themes_behind, _ = _split_by_time(results, ("theme_links__tag_id",), "theme_links", now=now)
+        totals = (rows_ahead + rows_behind, themes_ahead + themes_behind)
+        upcoming = UpcomingCounts(rows_ahead, themes_ahead, until)
+        if cached:
+            cache.set_many({totals_key: totals, upcoming_key: upcoming}, TTL)
+    elif upcoming is None and filters.when != "all":
+        upcoming_scope = timeless.filter(end__gt=now)
+        rows, until = _dimension_rows(upcoming_scope)
+        upcoming = UpcomingCounts(rows, _theme_counts(apply_dimensions(upcoming_scope, filters)), until)
+        if cached:
+            cache.set(upcoming_key, upcoming, TTL)
+    if filters.when == "upcoming":
+        return upcoming.rows, upcoming.themes
+    if filters.when == "all":
+        return totals
+    return totals[0] - upcoming.rows, totals[1] - upcoming.themes
+
+
 def _passes(row: tuple, chosen: dict[str, set[str]], skip: str = "") -> bool:
     """Whether a (kind, audience, region, attendance_mode) row passes the dimension filters, bar `skip`."""
     return all(row[DIMENSIONS.index(name)] in values for name, values in chosen.items() if name != skip)
@@ -245,27 +369,34 @@ def offering_listing(
     """The filtered, sorted, paginated listing with facet counts, for the offering kinds given.
 
     Queries: the themes, one grouped count over the scope (it gives the result count and the counts of type,
-    audience, region and format), one for the theme counts, and the page of results. However many offerings.
+    audience, region and format), one for the theme counts (see `facet_counts`), and the page of results. However
+    many offerings.
     """
     now = now or timezone.now()
     themes = list(Theme.objects.order_by("name"))
     filters = parse_filters(params, allowed_kinds=kinds, themes=themes)
+    cached = base is None  # the cached counts are of every published offering
     if base is None:
         base = OfferingPage.objects.live().public()
-    scope = apply_scope(base.filter(kind__in=kinds), filters, now=now)
-    rows = [
-        (kind, audience, region, mode, n)
-        for kind, audience, region, mode, n in scope.order_by()
-        .values_list("kind", "audience", "region", "attendance_mode")
-        .annotate(n=Count("pk"))
-    ]
+    timeless = apply_scope(base.filter(kind__in=kinds), filters, now=now, when="all")
+    dimension_rows, theme_counts = facet_counts(timeless, filters, now=now, kinds=kinds, cached=cached)
+    rows = [(*key, n) for key, n in dimension_rows.items()]
     chosen = _dimension_values(filters)
     count = sum(row[-1] for row in rows if _passes(row, chosen))
+    scope = apply_scope(base, filters, now=now)
+    if filters.when == "past":
+        # Newest first: walk the start index back from now (what has ended has started) rather than sort every
+        # past offering; several kinds are most of the rows, which SQLite is told.
+        scope = scope.filter(start__lte=now)
+        scope = scope.filter(Likely(Q(kind__in=kinds))) if len(kinds) > 1 else scope.filter(kind__in=kinds)
+    else:
+        scope = scope.filter(kind__in=kinds)
     results = apply_dimensions(scope, filters)
     order = ("-start", "-pk") if filters.when == "past" else ("start", "pk")
 
-    # Specific pages (one query per kind on the page) without their StreamFields, which cards do not show.
-    paginator = CountedPaginator(results.order_by(*order).defer_streamfields().specific(), page_size, count=count)
+    # Offering rows without their StreamFields, which cards do not show. The cards fetch the specific pages they
+    # need (one query per kind) only for cards that are not cached (`offering_cards`).
+    paginator = CountedPaginator(results.order_by(*order).defer_streamfields(), page_size, count=count)
     raw_page = params.get("page", "1").strip() or "1"
     readable = raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 7
     number = int(raw_page) if readable else 1
@@ -277,11 +408,17 @@ def offering_listing(
     page = paginator.page(number)
 
     facets = [
-        _theme_facet(results, filters, themes),
+        _theme_facet(theme_counts, filters, themes),
         *_dimension_facets(rows, chosen, filters, kinds),
     ]
     used = [k for k in FILTER_PARAMS if any(v.strip() for v in params.getlist(k))]
     noindex = bool(used) and not (used == ["theme"] and len(filters.themes) == 1)
+    canonical = QueryDict(mutable=True)
+    if not noindex:
+        if filters.themes:
+            canonical["theme"] = filters.themes[0].slug
+        if page.number > 1:
+            canonical["page"] = str(page.number)
     return Listing(
         filters=filters,
         page=page,
@@ -289,17 +426,12 @@ def offering_listing(
         facets=facets,
         noindex=noindex,
         querystring=_querystring(params),
+        canonical_query=canonical.urlencode(),
     )
 
 
-def _theme_facet(results: QuerySet, filters: ListingFilters, themes: list[Theme]) -> Facet:
+def _theme_facet(counts: Counter, filters: ListingFilters, themes: list[Theme]) -> Facet:
     """How many of the results carry each theme (themes narrow, so these are the counts a tick would give)."""
-    counts = dict(
-        PageTheme.objects.filter(content_object__in=results.values("pk"))
-        .values_list("tag_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     chosen = {t.pk for t in filters.themes}
     return Facet("theme", _("Tema"), [
         FacetOption(t.slug, t.name, counts.get(t.pk, 0), t.pk in chosen)

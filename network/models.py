@@ -18,17 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.utils.decorators import cached_classmethod
 
 from rest_framework import serializers
 
 from .blocks import BodyBlock, MaterialsBlock
 from .danish import danish_slugify
+from .fields import ChoicesListField
 
 SECTION_PAGE_TYPES = ["network.InitiativePage", "network.OrganisationPage"]
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
@@ -308,6 +310,11 @@ class AttendanceMode(models.TextChoices):
         return mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
 
 
+class Track(models.TextChoices):
+    STAFF = "staff", _("Medarbejdere")
+    LEADERS = "leaders", _("Ledere")
+
+
 class Status(models.TextChoices):
     PLANNED = "planlagt", _("Planlagt")
     CANCELLED = "aflyst", _("Aflyst")
@@ -395,6 +402,38 @@ class OfferingPage(OrganisedPage):
     # and count kinds on this table alone.
     kind = models.CharField(_("type"), max_length=10, editable=False, default="")
 
+    # Registration (see events.registration). Off until a coordinator turns it on.
+    registration_enabled = models.BooleanField(_("tilmelding åben for dette tilbud"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("pladser"), null=True, blank=True, help_text=_("Antal pladser i alt. Tom: ubegrænset.")
+    )
+    registration_opens = models.DateTimeField(
+        _("tilmelding åbner"),
+        null=True,
+        blank=True,
+        help_text=_("Tom: straks. Tilmeldingsrunder nedenfor kan åbne for nogle biblioteker før andre."),
+    )
+    registration_closes = models.DateTimeField(
+        _("tilmeldingsfrist"), null=True, blank=True, help_text=_("Tom: når tilbuddet starter.")
+    )
+    change_deadline = models.DateTimeField(
+        _("frist for ændringer"),
+        null=True,
+        blank=True,
+        help_text=_("Til da kan kontaktpersonen tilføje og afmelde deltagere. Tom: når tilbuddet starter."),
+    )
+    max_per_library = models.PositiveIntegerField(
+        _("højst pr. bibliotek"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
+    )
+    waiting_list = models.BooleanField(_("venteliste"), default=True)
+    registration_tracks = ChoicesListField(
+        _("spor"),
+        max_length=50,
+        blank=True,
+        choices=Track.choices,
+        help_text=_("De spor deltagerne kan vælge imellem. Intet valgt: ingen valg af spor."),
+    )
+
     offering_kind = ""
     is_creatable = False
     objects = OfferingManager()
@@ -419,6 +458,15 @@ class OfferingPage(OrganisedPage):
         APIField("region"),
     ]
 
+    registration_panels = [
+        FieldPanel("registration_enabled"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_per_library"), FieldPanel("waiting_list")]),
+        FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
+        FieldPanel("change_deadline"),
+        FieldPanel("registration_tracks"),
+        InlinePanel("registration_rounds", heading=_("Tilmeldingsrunder"), label=_("Runde")),
+    ]
+
     class Meta:
         verbose_name = _("tilbud")
         verbose_name_plural = _("tilbud")
@@ -430,10 +478,30 @@ class OfferingPage(OrganisedPage):
             models.Index(fields=["kind", "start"], name="offering_kind_start"),
         ]
 
+    @cached_classmethod
+    def get_edit_handler(cls):
+        """The usual tabs, with registration as its own tab after the content."""
+        tabs = [ObjectList(cls.content_panels, heading=_("Indhold"))]
+        tabs.append(ObjectList(cls.registration_panels, heading=_("Tilmelding")))
+        tabs.append(ObjectList(cls.promote_panels, heading=_("Promover")))
+        tabs.append(ObjectList(cls.settings_panels, heading=_("Indstillinger")))
+        return TabbedInterface(tabs, base_form_class=cls.base_form_class).bind_to_model(cls)
+
     def clean(self):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("Slut skal ligge efter start.")})
+        errors = {}
+        if self.registration_opens and self.registration_closes and self.registration_closes <= self.registration_opens:
+            errors["registration_closes"] = _("Tilmeldingsfristen skal ligge efter åbningen.")
+        if self.registration_closes and self.end and self.registration_closes > self.end:
+            errors["registration_closes"] = _("Tilmeldingsfristen kan ikke ligge efter tilbuddets slut.")
+        if self.change_deadline and self.end and self.change_deadline > self.end:
+            errors["change_deadline"] = _("Fristen for ændringer kan ikke ligge efter tilbuddets slut.")
+        if self.capacity == 0:
+            errors["capacity"] = _("Der skal være mindst én plads. Lad feltet stå tomt for ubegrænset.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.region = self.derive_region()
@@ -443,6 +511,14 @@ class OfferingPage(OrganisedPage):
     def derive_region(self) -> str:
         """The region the offering takes place in; blank when online or unknown. Subclasses say where."""
         return ""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.registration_enabled:
+            from events.registration.services import availability
+
+            context["registration"] = availability(self)
+        return context
 
     def get_phase(self, now: dt.datetime | None = None) -> str:
         """ "upcoming", "running" or "past", from the time alone (webinars say "live" for running)."""
@@ -585,7 +661,8 @@ class ListingIndexPage(IndexPage):
         from .listing import offering_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = offering_listing(request.GET, kinds=self.listing_kinds)
+        context["listing"] = listing = offering_listing(request.GET, kinds=self.listing_kinds)
+        context["canonical_query"] = listing.canonical_query
         return context
 
 

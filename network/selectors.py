@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from .caching import TTL, cache_key, content_generation
+from .listing import CountedPaginator
 from .models import InitiativePage, OfferingPage, PageTheme, Theme, WorkingGroupPage
 
 UPCOMING_LIMIT = 50
@@ -18,16 +20,62 @@ def tagged_with(queryset, theme: Theme):
     return queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
 
 
+def past_count(published, key: tuple, *, now) -> int:
+    """How many of the published offerings have ended: all of them minus the upcoming ones.
+
+    Both numbers are cached until the content changes (network.caching); the upcoming one only until the first
+    upcoming offering ends. Past offerings grow without end: they are never counted per request. On a cache miss,
+    one query counts both.
+    """
+    published = published.order_by()
+    generation = content_generation()
+    total_key, ahead_key = cache_key("total", generation, *key), cache_key("ahead", generation, *key)
+    found = cache.get_many([total_key, ahead_key])
+    total, ahead = found.get(total_key), found.get(ahead_key)
+    if ahead is not None and ahead[1] is not None and now >= ahead[1]:
+        ahead = None  # an upcoming offering has ended since
+    if total is None:
+        counts = published.aggregate(
+            total=Count("pk"), ahead=Count("pk", filter=Q(end__gt=now)), until=Min("end", filter=Q(end__gt=now))
+        )
+        total, ahead = counts["total"], (counts["ahead"], counts["until"])
+        cache.set_many({total_key: total, ahead_key: ahead}, TTL)
+    elif ahead is None:
+        counts = published.filter(end__gt=now).aggregate(ahead=Count("pk"), until=Min("end"))
+        ahead = (counts["ahead"], counts["until"])
+        cache.set(ahead_key, ahead, TTL)
+    return total - ahead[0]
+
+
+def upcoming_offerings(published, key: tuple, *, now, limit: int = UPCOMING_LIMIT) -> list[OfferingPage]:
+    """The first `limit` upcoming offerings, soonest first, as specific pages.
+
+    Which they are is cached until the content changes or the first of them ends (network.caching): finding them
+    means walking past every offering that has already ended. From the cache, they are fetched by primary key.
+    Either way one query plus one per page type.
+    """
+    key = cache_key("upcoming-ids", content_generation(), *key, limit)
+    found = cache.get(key)
+    if found is not None and (found[1] is None or now < found[1]):
+        pages = OfferingPage.objects.filter(pk__in=found[0]).defer_streamfields().specific()
+        by_pk = {page.pk: page for page in pages}
+        return [by_pk[pk] for pk in found[0] if pk in by_pk]
+    pages = list(published.filter(end__gt=now).order_by("start", "pk").specific()[:limit])
+    cache.set(key, ([page.pk for page in pages], min((page.end for page in pages), default=None)), TTL)
+    return pages
+
+
 def theme_overview(theme: Theme, *, page_number: str | None = None, now=None) -> dict:
     """A theme's pages: upcoming offerings (soonest first), working groups, initiatives, past offerings (paginated)."""
     now = now or timezone.now()
-    offerings = tagged_with(OfferingPage.objects.all(), theme).defer_streamfields()
-    paginator = Paginator(offerings.past(now).specific(), PAST_PAGE_SIZE)
+    published = tagged_with(OfferingPage.objects.all(), theme).defer_streamfields().published()
+    # Newest first: what has ended has started, so the start index is walked back from now.
+    past = published.filter(end__lte=now, start__lte=now).order_by("-start", "-pk").specific()
+    paginator = CountedPaginator(past, PAST_PAGE_SIZE, count=past_count(published, ("theme", theme.pk), now=now))
     number = page_number if (page_number or "").isdigit() and len(page_number) < 7 else 1
-    past = paginator.get_page(number)
     return {
-        "upcoming": list(offerings.upcoming(now).specific()[:UPCOMING_LIMIT]),
-        "past": past,
+        "upcoming": upcoming_offerings(published, ("theme", theme.pk), now=now),
+        "past": paginator.get_page(number),
         "working_groups": list(tagged_with(WorkingGroupPage.objects.live().public(), theme).order_by("title")),
         "initiatives": list(tagged_with(InitiativePage.objects.live().public(), theme).order_by("title")),
     }
@@ -43,7 +91,12 @@ def related_offerings(offering: OfferingPage, *, limit: int = RELATED_LIMIT, now
         .values("content_object_id")
         .annotate(shared=Count("id"))
     )
-    ranked = {row["content_object_id"]: row["shared"] for row in shared.order_by("-shared")[:200]}
+    # Which pages share the most themes does not depend on the time: kept until the content changes.
+    key = cache_key("related", content_generation(), offering.pk)
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = {row["content_object_id"]: row["shared"] for row in shared.order_by("-shared")[:200]}
+        cache.set(key, ranked, TTL)
     if not ranked:
         return []
     candidates = OfferingPage.objects.live().public().filter(pk__in=list(ranked)).only("pk", "start", "end")

@@ -31,6 +31,12 @@ INDEX_PAGES = [
     (OrganisationIndexPage, "arrangoerer", "Arrangører"),
 ]
 
+# The admin itself; the registration overview, outbox and one person's data across offerings (events.registration).
+COORDINATOR_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("events", "view_registrations"),
+    ("events", "handle_personal_data"),
+]
 COORDINATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 COORDINATOR_COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "add_document"),
@@ -76,10 +82,11 @@ def coordinator_group_ensure(*, name: str, sections: list[Page]) -> Group:
     """A Wagtail group whose members add, edit and publish pages only below the given sections.
 
     The sections are the organisation and initiative pages that own the group's offerings. Members may also use
-    the shared collection of documents and images, and reach the admin.
+    the shared collection of documents and images, reach the admin, and see registrations across offerings.
     """
     group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for app_label, codename in COORDINATOR_PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     GroupPagePermission.objects.filter(group=group).exclude(page__in=sections).delete()
     for section in sections:
         for codename in COORDINATOR_PAGE_PERMISSIONS:

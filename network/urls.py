@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
@@ -12,18 +13,16 @@ from search import views as search_views
 
 from . import feeds, views
 from .api import api_router
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("search/", search_views.search, name="search"),
-    path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("tema/<slug:slug>/", views.theme_detail, name="theme"),
     path("feeds/nye-tilbud/", cache_page(feeds.FEED_CACHE_SECONDS)(feeds.NewOfferingsFeed()), name="feed_new"),
     path(
         "feeds/temaer/<slug:slug>/",
@@ -42,4 +41,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public pages, in Danish at their plain addresses and with the English interface under /en/ (content stays
+# Danish where no translation exists).
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
+    path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
+    path("tilmelding/", include("events.registration.urls")),
+    path("tema/<slug:slug>/", views.theme_detail, name="theme"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

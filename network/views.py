@@ -14,6 +14,8 @@ def theme_detail(request, slug: str):
     if theme is None:
         raise Http404(_("Temaet findes ikke."))
     context = {"theme": theme, **theme_overview(theme, page_number=request.GET.get("page"))}
+    if context["past"].number > 1:
+        context["canonical_query"] = f"page={context['past'].number}"
     return TemplateResponse(request, "network/theme_page.html", context)
 
 
@@ -23,7 +25,11 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
-        "Disallow: /search/",
+        # The search page itself may be indexed; its result pages (any query) may not.
+        "Disallow: /search/?",
+        "Disallow: /en/search/?",
+        "Disallow: /tilmelding/",
+        "Disallow: /en/tilmelding/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

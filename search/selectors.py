@@ -191,15 +191,12 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
     base = searchable_pages()
     if parsed.terms:
         try:
-            matches = ranked_matches(restrict(base, parsed, now=now), parsed.q)
+            matches, type_matches = _ranked_with_kinds(base, parsed, now=now, operator="and")
             if not matches and len(parsed.terms) > 1:
-                matches = ranked_matches(restrict(base, parsed, now=now), parsed.q, operator="or")
-                results.any_word = bool(matches)
-            type_matches = matches
-            if parsed.kinds:
-                type_matches = ranked_matches(
-                    restrict(base, parsed, now=now, skip=("type",)), parsed.q, operator=_operator(results)
-                )
+                any_matches, any_type_matches = _ranked_with_kinds(base, parsed, now=now, operator="or")
+                results.any_word = bool(any_matches)
+                if any_matches:
+                    matches, type_matches = any_matches, any_type_matches
         except DatabaseError:  # a backend that cannot take the query: say so, never a 500
             logger.exception("Search failed for %r", parsed.q)
             results.failed = True
@@ -242,8 +239,23 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
     return results
 
 
-def _operator(results: SearchResults) -> str:
-    return "or" if results.any_word else "and"
+def _ranked_with_kinds(base, params: SearchParams, *, now: dt.datetime, operator: str):
+    """(matches, matches of every type): the ranked matches of the search, and of the search without its type
+    filter, which the type facet counts.
+
+    With a type filter and fewer matches of every type than the cap, the matches are those of every type that have
+    a chosen type, in the same order (a page's score does not depend on the other pages the query allows): one
+    search instead of two.
+    """
+    if not params.kinds:
+        matches = ranked_matches(restrict(base, params, now=now), params.q, operator=operator)
+        return matches, matches
+    type_matches = ranked_matches(restrict(base, params, now=now, skip=("type",)), params.q, operator=operator)
+    if len(type_matches) < CANDIDATE_LIMIT:
+        types = _content_types()
+        wanted = {types[kind] for kind in params.kinds}
+        return [match for match in type_matches if match[1] in wanted], type_matches
+    return ranked_matches(restrict(base, params, now=now), params.q, operator=operator), type_matches
 
 
 def _by_date(queryset, params: SearchParams):

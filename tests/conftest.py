@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 import pytest
 
@@ -34,6 +35,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_root(settings, tmp_path):
     """Uploaded images and documents go to a temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _danish():
+    """Each test starts in Danish: a request in English leaves English active in the thread, as Django does."""
+    translation.activate("da")
+    yield
+    translation.activate("da")
 
 
 @pytest.fixture(autouse=True)

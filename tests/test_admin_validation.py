@@ -19,7 +19,7 @@ from wagtail.test.utils.form_data import (
 import pytest
 
 from events.models import CoursePage, EventPage
-from network.models import Theme
+from network.models import LibraryGroup, Theme
 from tests.factories import ThemeFactory, municipality
 from webinars.models import WebinarPage
 
@@ -66,6 +66,8 @@ def event_data(**overrides) -> dict:
         "programme": streamfield([]),
         "materials": streamfield([]),
         "comments": inline_formset([]),
+        "registration_rounds": inline_formset([]),
+        "waiting_list": "on",
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -113,6 +115,8 @@ def course_data(start: dt.datetime, end: dt.datetime, sessions: list[dict], **ov
         "sessions": inline_formset(sessions, min=1),
         "materials": streamfield([]),
         "comments": inline_formset([]),
+        "registration_rounds": inline_formset([]),
+        "waiting_list": "on",
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -137,6 +141,8 @@ def webinar_data(**overrides) -> dict:
         "slides": "",
         "transcript": "",
         "comments": inline_formset([]),
+        "registration_rounds": inline_formset([]),
+        "waiting_list": "on",
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -302,3 +308,65 @@ def test_shortening_a_course_so_a_session_falls_outside_is_refused(admin_client,
     assert_form_reshown_with(response, "Datoen skal ligge inden for forløbets periode")
     course.refresh_from_db()
     assert course.end == end.replace(second=0, microsecond=0)
+
+
+# --- Registration settings ----------------------------------------------------------------------------------
+
+
+def test_registration_deadline_before_opening_is_refused(admin_client, organisation):
+    start = timezone.now() + dt.timedelta(days=30)
+    data = event_data(
+        registration_enabled="on",
+        registration_opens=as_admin_datetime(start - dt.timedelta(days=5)),
+        registration_closes=as_admin_datetime(start - dt.timedelta(days=10)),
+    )
+
+    response = admin_client.post(add_url(EventPage, organisation), publish(data))
+
+    assert field_errors(response.context["form"], "registration_closes") == [
+        "Tilmeldingsfristen skal ligge efter åbningen."
+    ]
+    assert not EventPage.objects.exists()
+
+
+def test_zero_seats_is_refused_with_a_hint(admin_client, organisation):
+    response = admin_client.post(add_url(EventPage, organisation), publish(event_data(capacity="0")))
+
+    assert field_errors(response.context["form"], "capacity") == [
+        "Der skal være mindst én plads. Lad feltet stå tomt for ubegrænset."
+    ]
+    assert not EventPage.objects.exists()
+
+
+def test_change_deadline_after_the_end_is_refused(admin_client, organisation):
+    start = timezone.now() + dt.timedelta(days=30)
+    data = event_data(change_deadline=as_admin_datetime(start + dt.timedelta(days=2)))
+
+    response = admin_client.post(add_url(EventPage, organisation), publish(data))
+
+    assert field_errors(response.context["form"], "change_deadline") == [
+        "Fristen for ændringer kan ikke ligge efter tilbuddets slut."
+    ]
+
+
+def test_registration_settings_and_a_round_are_saved(admin_client, organisation):
+    group = LibraryGroup.objects.create(name="Certificeringsbiblioteker", slug="certificeringsbiblioteker")
+    start = timezone.now() + dt.timedelta(days=30)
+    data = event_data(
+        registration_enabled="on",
+        capacity="25",
+        max_per_library="4",
+        registration_rounds=inline_formset(
+            [{"library_group": str(group.pk), "opens_at": as_admin_datetime(start - dt.timedelta(days=20))}]
+        ),
+    )
+
+    data["registration_tracks"] = ["staff", "leaders"]  # checkboxes: one key, several values
+
+    response = admin_client.post(add_url(EventPage, organisation), publish(data))
+
+    assert response.status_code == 302
+    event = EventPage.objects.get()
+    assert (event.registration_enabled, event.capacity, event.max_per_library) == (True, 25, 4)
+    assert event.registration_tracks == ["staff", "leaders"]
+    assert event.registration_rounds.get().library_group == group

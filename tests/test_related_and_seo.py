@@ -199,3 +199,12 @@ def test_robots_txt_does_not_hide_the_listings_or_feeds(client, home):
     ]
     for path in ("/arrangementer/", "/kurser/", "/webinarer/", "/tema/verdensmaal/", "/feeds/nye-tilbud/"):
         assert not any(rule and path.startswith(rule) for rule in disallowed)
+
+
+def test_the_search_page_is_indexable_its_results_are_not(client, home):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /search/?" in robots
+    assert "Disallow: /search/\n" not in robots
+    assert "Disallow: /tilmelding/" in robots
+    assert 'content="noindex' not in client.get("/search/").content.decode()
+    assert 'content="noindex, follow"' in client.get("/search/?q=kursus").content.decode()

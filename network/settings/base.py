@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 import dj_database_url
 
 from search.analysis import elasticsearch_analysis
@@ -17,6 +15,8 @@ INSTALLED_APPS = [
     "events",
     "webinars",
     "search",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +86,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the database lock at BEGIN instead of failing half-way: this is what keeps registration from
+    # overbooking on SQLite (on PostgreSQL it takes an advisory lock per offering).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -96,7 +101,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Language and time: Danish first, English second; Copenhagen time.
 LANGUAGE_CODE = "da"
-LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
+# Each language is named in its own language, for the language switch.
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
@@ -121,6 +127,25 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kompetencenetværket <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Background tasks (django-tasks): e-mail delivery from the outbox, Wagtail's own index and reference updates.
+# Run at once here and in development and tests; production queues them in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Registration (events.registration).
+REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))
+REGISTRATION_REMINDER_DAYS = int(os.environ.get("REGISTRATION_REMINDER_DAYS", "2"))
+REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION = 25
+# Attempts per hour at the public form, per IP address and per contact e-mail; 0 turns a limit off.
+REGISTRATION_RATE_LIMIT_PER_IP = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_IP", "30"))
+REGISTRATION_RATE_LIMIT_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_EMAIL", "10"))
+REGISTRATION_PRIVACY_NOTICE_VERSION = "2026-11"
+# Test-only switch: False lets the concurrency test show that, without the lock, seats are overbooked.
+REGISTRATION_LOCKING = True
+# Delivery attempts before an e-mail is left as failed for a coordinator to see (retries back off).
+OUTBOX_MAX_ATTEMPTS = 6
+# Sent e-mails are deleted after this many days (they hold names and manage links); `anonymise_registrations` does it.
+OUTBOX_KEEP_SENT_DAYS = 30
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Bibliotekernes kompetencenetværk"

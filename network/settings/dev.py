@@ -4,3 +4,6 @@ DEBUG = True
 SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# E-mails from `make run` are written as files to var/mail/, one .log file per message batch, to read in any editor.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"  # noqa: F405

@@ -39,7 +39,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Listings cache each offering card and the menu (network.caching): room for many more than the default 300 entries.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -47,3 +48,8 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+
+# Background tasks go through the database; run `python manage.py db_worker` beside the web server.
+# TASKS_BACKEND=immediate runs them in the request instead (the benchmarks do).
+if os.environ.get("TASKS_BACKEND", "database") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -17,10 +17,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 register = template.Library()
 
@@ -47,17 +48,21 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
+def _english() -> bool:
+    return (get_language() or "da").startswith("en")
+
+
 def _time(value: dt.time | dt.datetime) -> str:
-    """9.00, 15.30: Danish style, no leading zero on the hour."""
-    return f"{value.hour}.{value.minute:02d}"
+    """9.00, 15.30 in Danish; 9:00, 15:30 in English. No leading zero on the hour."""
+    return f"{value.hour}{':' if _english() else '.'}{value.minute:02d}"
 
 
 def _day_month(value: dt.date) -> str:
-    return dateformat.format(value, "j. F")
+    return dateformat.format(value, "j F" if _english() else "j. F")
 
 
 def _full_date(value: dt.date) -> str:
-    return dateformat.format(value, "j. F Y")
+    return dateformat.format(value, "j F Y" if _english() else "j. F Y")
 
 
 def format_day_span(first: dt.date, last: dt.date | None = None) -> str:
@@ -65,7 +70,7 @@ def format_day_span(first: dt.date, last: dt.date | None = None) -> str:
     if last is None or last == first:
         return _full_date(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}.{DASH}{_full_date(last)}"
+        return f"{first.day}{'' if _english() else '.'}{DASH}{_full_date(last)}"
     if first.year == last.year:
         return f"{_day_month(first)} {DASH} {_full_date(last)}"
     return f"{_full_date(first)} {DASH} {_full_date(last)}"
@@ -107,6 +112,12 @@ def format_range(start: dt.datetime | None, end: dt.datetime | None = None, styl
             f"{format_day_span(end.date())} {format_time_span(end.time())}"
         )
     return format_day_span(start.date(), last_day)
+
+
+@register.filter
+def moment(value):
+    """One moment as text: "3. januar 2027 kl. 9.30" (English: "3 January 2027 at 9:30")."""
+    return format_range(value) if value else ""
 
 
 @register.simple_tag
@@ -192,6 +203,75 @@ def prefetch_for_cards(pages: Iterable) -> list:
         if relations and all(getattr(page, "pk", None) for page in group):
             prefetch_related_objects(group, *relations)
     return pages
+
+
+def _phase_word(page, now: dt.datetime) -> str:
+    """upcoming, running or past from the page's start and end ("" without them): when a card's badge changes."""
+    start, end = getattr(page, "start", None), getattr(page, "end", None)
+    if start is None or end is None:
+        return ""
+    return "upcoming" if now < start else ("running" if now < end else "past")
+
+
+def _as_specific(pages: list) -> list:
+    """The pages as instances of their own page type: those that are not yet are fetched, one query per type."""
+    wanted = defaultdict(list)
+    for page in pages:
+        model = page.specific_class if getattr(page, "pk", None) else None
+        if model is not None and type(page) is not model:
+            wanted[model].append(page.pk)
+    found = {}
+    for model, ids in wanted.items():
+        found.update((page.pk, page) for page in model.objects.filter(pk__in=ids).defer_streamfields())
+    return [found.get(page.pk, page) for page in pages]
+
+
+@register.simple_tag(takes_context=True)
+def offering_cards(context, items):
+    """{% offering_cards items %}: the cards of the pages, each in its <li>; each card rendered once and cached.
+
+    A card's key (network.caching) holds the page's id, last publication and latest revision, its phase (the badge),
+    the content generation (themes, organisers) and what the card is asked to show (`hide_intro`,
+    `show_course_days`). Only the cards not in the cache are fetched as specific pages with their themes and
+    organiser (one query per page type) and rendered, so a listing served from the cache makes no query per kind.
+    """
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from network.caching import TTL, cache_key, content_generation
+
+    pages = list(items or [])
+    if not pages:
+        return ""
+    request = context.get("request")
+    # Previews show unsaved content under a saved page's id: rendered, never cached.
+    cacheable = not getattr(request, "is_preview", False)
+    shared = (
+        content_generation() if cacheable else "",
+        request.get_host() if request is not None else "",
+        get_language(),
+        bool(context.get("hide_intro")),
+        bool(context.get("show_course_days")),
+    )
+    now = timezone.now()
+    keys = [
+        cache_key("card", *shared, page.pk, page.content_type_id, page.last_published_at, page.latest_revision_id,
+                  _phase_word(page, now))
+        if cacheable and getattr(page, "pk", None) else None
+        for page in pages
+    ]  # fmt: skip
+    found = cache.get_many([key for key in keys if key])
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    html = {}
+    if missing:
+        fresh = prefetch_for_cards(_as_specific([pages[i] for i in missing]))
+        template = context.template.engine.get_template("includes/offering_card.html")
+        for i, page in zip(missing, fresh, strict=True):
+            with context.push(offering=page):
+                html[i] = template.render(context)
+        cache.set_many({keys[i]: html[i] for i in missing if keys[i]}, TTL)
+    cards = (html[i] if i in html else found[key] for i, key in enumerate(keys))
+    return mark_safe("".join(f"<li>{card}</li>" for card in cards))  # noqa: S308 - our own rendered templates
 
 
 @register.filter
@@ -365,7 +445,7 @@ def offering_jsonld(context, page):
 
     from network.jsonld import offering_jsonld as build
 
-    script = json_script(build(page, context.get("request")), element_id=None)
+    script = json_script(build(page, context.get("request"), context.get("registration")), element_id=None)
     # json_script escapes <, > and & inside the JSON, so swapping the type attribute keeps it safe.
     return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))  # noqa: S308
 
@@ -376,3 +456,51 @@ def related_offerings(page):
     from network.selectors import related_offerings as select
 
     return select(page)
+
+
+# --- SEO -----------------------------------------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """{% canonical_url as canonical %}: the full address search engines should index this view under.
+
+    A Wagtail page's own full URL (the site's root URL, not the host asked for); any other view's path on the site.
+    The query is only what makes the view another page: `canonical_query` from the view (a listing's single theme,
+    a page number), never the filters that carry noindex. Empty without a request (error pages).
+    """
+    request = context.get("request")
+    if request is None:
+        return ""
+    page = context.get("page")
+    if isinstance(page, Page) and page.pk:
+        url = page.get_full_url(request)
+    else:
+        site = Site.find_for_request(request)
+        url = (site.root_url if site else request.build_absolute_uri("/").rstrip("/")) + request.path
+    if not url:
+        return ""
+    query = context.get("canonical_query") or ""
+    return f"{url}?{query}" if query else url
+
+
+MAX_QUERY_IN_LINKS = 1000
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in each interface language: [{code, name, url, current}], for the language switch."""
+    from django.conf import settings
+    from django.urls import translate_url
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+    path = request.path if request else "/"
+    query = request.META.get("QUERY_STRING", "") if request else ""
+    if query and len(query) <= MAX_QUERY_IN_LINKS:  # the same filtered view in the other language
+        path = f"{path}?{query}"
+    current = get_language()
+    return [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]

@@ -1,7 +1,9 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server.
 
 They run in their own pytest process (`make test` runs them after the rest), because the live server needs
-transactional tests, which empty the database when they end. Without /usr/bin/chromium they are skipped.
+transactional tests, which empty the database when they end. Each test here gets serialized rollback, so the next
+one starts again from the migrated database (Wagtail's root page, the municipalities and libraries) rather than from
+an empty one. Without /usr/bin/chromium they are skipped.
 """
 
 from __future__ import annotations
@@ -26,6 +28,28 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in this thread; the test itself still talks to the database
 # synchronously and on purpose, before and after driving the browser.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests with serialized rollback: the flush at the end of one test would otherwise leave the next
+    without the data the migrations load."""
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Serialize the database again once the root conftest has built the site's structure on it, so what each test
+    gets back is what the first one starts from."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session")

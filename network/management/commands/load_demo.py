@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from network.demo import DEMO_ADMIN_USERNAME, DEMO_COORDINATORS, DEMO_PASSWORD, demo_load
@@ -17,3 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}  (administrator)")
         for username, group in DEMO_COORDINATORS.items():
             self.stdout.write(f"  {username} / {DEMO_PASSWORD}  ({group})")
+        if getattr(settings, "EMAIL_FILE_PATH", None) and settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write("")
+            self.stdout.write(f"E-mails (registrations, reminders) are written as files to {settings.EMAIL_FILE_PATH}/")

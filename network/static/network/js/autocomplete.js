@@ -6,6 +6,12 @@
     "use strict";
 
     var MIN_LENGTH = 2;
+    // What screen readers hear, in the page's language (<html lang>): the list's name and the live status.
+    var TEXTS = {
+        da: {list: "Forslag", none: "Ingen forslag.", one: "1 forslag. Brug pil op og ned.", many: " forslag. Brug pil op og ned."},
+        en: {list: "Suggestions", none: "No suggestions.", one: "1 suggestion. Use the up and down arrows.", many: " suggestions. Use the up and down arrows."}
+    };
+    var TEXT = TEXTS[(document.documentElement.lang || "da").slice(0, 2)] || TEXTS.da;
     var DELAY = 200;
     var counter = 0;
 
@@ -26,7 +32,7 @@
         list.id = listId;
         list.className = "autocomplete__list";
         list.setAttribute("role", "listbox");
-        list.setAttribute("aria-label", "Forslag");
+        list.setAttribute("aria-label", TEXT.list);
         list.hidden = true;
         wrapper.appendChild(list);
 
@@ -81,7 +87,7 @@
             active = -1;
             if (!results.length) {
                 close();
-                status.textContent = lastQuery ? "Ingen forslag." : "";
+                status.textContent = lastQuery ? TEXT.none : "";
                 return;
             }
             results.forEach(function (item, index) {
@@ -107,7 +113,7 @@
             });
             list.hidden = false;
             input.setAttribute("aria-expanded", "true");
-            status.textContent = results.length === 1 ? "1 forslag. Brug pil op og ned." : results.length + " forslag. Brug pil op og ned.";
+            status.textContent = results.length === 1 ? TEXT.one : results.length + TEXT.many;
         }
 
         function fetchSuggestions() {

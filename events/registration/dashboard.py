@@ -1,0 +1,114 @@
+"""The coordinators' panel on the Wagtail admin home: the next offerings with registration, and figures over time.
+
+The list of offerings follows the right to edit their pages (superusers: all). The figures across offerings (per
+month, region and theme) need `events.view_registrations`, like the overview. The filters are plain GET parameters
+(`periode`, `region`); invalid input is reported in Danish and the default is shown instead, never an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from wagtail.admin.ui.components import Component
+
+from network.models import Region
+
+from . import stats
+from .charts import bar_chart, column_chart
+
+VIEW_REGISTRATIONS = "events.view_registrations"
+
+
+def period_label(months: int) -> str:
+    return ngettext("Seneste måned", "Seneste %(months)d måneder", months) % {"months": months}
+
+
+class DashboardFilterForm(forms.Form):
+    periode = forms.TypedChoiceField(
+        label=gettext_lazy("Periode"),
+        coerce=int,
+        required=False,
+        empty_value=stats.DEFAULT_MONTHS,
+        initial=stats.DEFAULT_MONTHS,
+    )
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periode"].choices = [(str(n), period_label(n)) for n in stats.PERIOD_MONTHS]
+        self.fields["region"].choices = [("", _("Alle regioner")), *Region.choices]
+
+    def values(self) -> tuple[int, str]:
+        """(months, region) from the valid fields; the default for each invalid one."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return data.get("periode") or stats.DEFAULT_MONTHS, data.get("region") or ""
+
+
+class CoordinatorDashboardPanel(Component):
+    name = "registration_dashboard"
+    template_name = "registration/admin/dashboard_panel.html"
+    order = 50  # above Wagtail's own panels (moderation 100+, recent edits 250)
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        user = self.request.user
+        now = timezone.now()
+        upcoming = stats.upcoming_offerings(user, now=now)
+        context: dict[str, Any] = {"upcoming": upcoming, "show_figures": user.has_perm(VIEW_REGISTRATIONS)}
+        if not context["show_figures"]:
+            return context
+        form = DashboardFilterForm(self.request.GET or None)
+        months, region = form.values()
+        region_label = dict(Region.choices).get(region, "")
+        scope = period_label(months).lower() + (f", {region_label}" if region else "")
+        per_month = [
+            (dateformat.format(first, "M y"), n)
+            for first, n in stats.confirmed_per_month(months=months, region=region, now=now)
+        ]
+        per_region = stats.participation_by_region(months=months, region=region, now=now)
+        per_theme = stats.participation_by_theme(months=months, region=region, now=now)
+        context.update(
+            form=form,
+            filter_error=form.is_bound and not form.is_valid(),
+            months=months,
+            default_months=stats.DEFAULT_MONTHS,
+            scope=scope,
+            per_month=per_month,
+            per_region=per_region,
+            per_theme=per_theme,
+            month_chart=column_chart(
+                per_month,
+                title=_("Tilmeldinger over tid"),
+                description=_("Bekræftede deltagere pr. måned, efter tilmeldingsdato (%(scope)s): %(values)s.")
+                % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_month)},
+            ),
+            region_chart=bar_chart(
+                per_region,
+                title=_("Deltagelse pr. region"),
+                description=_("Deltagere pr. region for deres bibliotek (%(scope)s): %(values)s.")
+                % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_region)},
+            ),
+            theme_chart=bar_chart(
+                per_theme,
+                title=_("Deltagelse pr. tema"),
+                description=_("Deltagere pr. tema for tilbuddet (%(scope)s): %(values)s.")
+                % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_theme)},
+            ),
+        )
+        return context
+
+    def render_html(self, parent_context: Mapping[str, Any] | None = None) -> str:
+        context = self.get_context_data(parent_context)
+        if not context["upcoming"] and not context["show_figures"]:
+            return ""  # nothing of one's own to list, and no right to the figures
+        return render_to_string(self.template_name, context, request=self.request)

@@ -1,0 +1,300 @@
+"""E-mails about registrations, through an outbox.
+
+Each message is written to `OutboxMessage` inside the transaction that makes the change it tells about, and handed
+to a background task (django-tasks) once that transaction commits. If sending fails the message stays in the outbox,
+is retried with growing pauses, and after `OUTBOX_MAX_ATTEMPTS` is marked failed where coordinators can see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from network.ical import calendar_for
+
+from .models import OutboxMessage, OutboxStatus, Participant, ParticipantStatus, Registration
+
+# How long one delivery attempt may hold a message before another worker may try it.
+LEASE = dt.timedelta(minutes=10)
+
+
+def site_root() -> str:
+    """The public address of the site (WAGTAILADMIN_BASE_URL), for links in e-mails."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def page_url(page) -> str:
+    parts = page.get_url_parts()
+    return site_root() + (parts[2] if parts else "/")
+
+
+def manage_url(registration: Registration, token: str) -> str:
+    path = reverse("registration_manage", args=[registration.public_id, token])
+    return site_root() + path
+
+
+def ics_attachment(offering) -> dict:
+    """The offering's .ics, built once per published version (it is the same in every e-mail about it)."""
+    from events.models import CoursePage  # the course's days are separate events in the file
+
+    published = offering.last_published_at.timestamp() if offering.last_published_at else 0
+    key = f"registration-ics:{offering.pk}:{published}:{translation.get_language()}"
+    content = cache.get(key)
+    if content is None:
+        specific = offering.specific
+        if isinstance(specific, CoursePage):
+            specific = CoursePage.objects.prefetch_related("sessions__municipality").get(pk=specific.pk)
+        content = calendar_for([specific], name=offering.title).decode()
+        cache.set(key, content, 24 * 60 * 60)
+    return {
+        "filename": f"{offering.slug}.ics",
+        "content": content,
+        "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
+    }
+
+
+def queue(
+    kind: str, to: str, template: str, context: dict, *, registration=None, attachments=()
+) -> OutboxMessage | None:
+    """Render `emails/<template>.txt` and `.html` in Danish, store the message, deliver it after commit."""
+    if not to:
+        return None
+    language = registration.language if registration is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
+            **context,
+        }
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    message = OutboxMessage.objects.create(
+        registration=registration,
+        kind=kind,
+        to_email=to,
+        subject=" ".join(subject.split())[:200],
+        body_text=text,
+        body_html=html,
+        attachments=list(attachments),
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from .tasks import deliver_email
+
+    deliver_email.enqueue(message_id)
+
+
+def _common(registration: Registration) -> dict:
+    offering = registration.offering
+    return {
+        "registration": registration,
+        "offering": offering,
+        "offering_url": page_url(offering),
+        "library": registration.library,
+    }
+
+
+def _number_the_waiting(registration: Registration, waiting: list) -> None:
+    """Give each waiting participant its place in the queue (`position`), for the e-mails."""
+    from .services import waiting_positions
+
+    positions = waiting_positions(registration.offering_id) if waiting else {}
+    for participant in waiting:
+        participant.position = positions.get(participant.pk)
+
+
+def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
+    _number_the_waiting(registration, waiting)
+    context = {
+        **_common(registration),
+        "manage_url": manage_url(registration, token),
+        "confirmed": confirmed,
+        "waiting": waiting,
+    }
+    queue("contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration)
+    _to_participants(registration, confirmed, waiting)
+
+
+def added(registration: Registration, confirmed: list, waiting: list) -> None:
+    _number_the_waiting(registration, waiting)
+    _to_participants(registration, confirmed, waiting)
+
+
+def _to_participants(registration: Registration, confirmed: list, waiting: list) -> None:
+    common = _common(registration)
+    attachment = [ics_attachment(registration.offering)] if confirmed else []
+    for participant in confirmed:
+        queue(
+            "confirmed",
+            participant.email,
+            "participant_confirmed",
+            {**common, "participant": participant},
+            registration=registration,
+            attachments=attachment,
+        )
+    for participant in waiting:
+        queue(
+            "waiting",
+            participant.email,
+            "participant_waiting",
+            {**common, "participant": participant},
+            registration=registration,
+        )
+
+
+def cancelled(registration: Registration, participants: list[Participant]) -> None:
+    common = _common(registration)
+    for participant in participants:
+        queue(
+            "cancelled",
+            participant.email,
+            "participant_cancelled",
+            {**common, "participant": participant},
+            registration=registration,
+        )
+    if registration.contact_email not in {p.email for p in participants}:
+        queue(
+            "contact_cancelled",
+            registration.contact_email,
+            "contact_cancelled",
+            {**common, "participants": participants},
+            registration=registration,
+        )
+
+
+def promoted(participant: Participant) -> None:
+    registration = participant.registration
+    common = _common(registration)
+    queue(
+        "promoted",
+        participant.email,
+        "participant_promoted",
+        {**common, "participant": participant},
+        registration=registration,
+        attachments=[ics_attachment(registration.offering)],
+    )
+    if registration.contact_email != participant.email:
+        queue(
+            "contact_promoted",
+            registration.contact_email,
+            "contact_promoted",
+            {**common, "participant": participant},
+            registration=registration,
+        )
+
+
+def reminder(participant: Participant) -> None:
+    registration = participant.registration
+    queue(
+        "reminder",
+        participant.email,
+        "participant_reminder",
+        {**_common(registration), "participant": participant},
+        registration=registration,
+        attachments=[ics_attachment(registration.offering)],
+    )
+
+
+# --- Delivery ------------------------------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 ... minutes after the n-th failed attempt, at most six hours."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
+    """Try to send one message; True when it went out. Safe to call twice: a claimed or sent message is skipped."""
+    now = now or timezone.now()
+    claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now).update(
+        next_attempt_at=now + LEASE
+    )
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    message.attempts += 1
+    try:
+        email.send()
+    except Exception as error:  # noqa: BLE001 - any failure of the mail server keeps the message for a retry
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        message.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
+        message.next_attempt_at = now + backoff(message.attempts)
+        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return False
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = ""
+    message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    return True
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> tuple[int, int]:
+    """Send every message whose time has come; returns (sent, still waiting or failed)."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("pk")
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    sent = sum(deliver(pk, now) for pk in ids)
+    return sent, len(ids) - sent
+
+
+def retry(message_ids, now: dt.datetime | None = None) -> int:
+    """A coordinator's retry of failed messages: back in the queue, delivered at once."""
+    now = now or timezone.now()
+    ids = list(
+        OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+    for pk in ids:
+        _enqueue(pk)
+    return len(ids)
+
+
+def prune_sent(now: dt.datetime | None = None) -> int:
+    """Delete sent messages after OUTBOX_KEEP_SENT_DAYS: they hold personal data and manage links."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.OUTBOX_KEEP_SENT_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
+def remind_due(now: dt.datetime | None = None) -> int:
+    """Queue a reminder to every confirmed participant of offerings that start within REGISTRATION_REMINDER_DAYS."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=settings.REGISTRATION_REMINDER_DAYS)
+    due = Participant.objects.filter(
+        status=ParticipantStatus.CONFIRMED,
+        reminded_at__isnull=True,
+        anonymised_at__isnull=True,
+        offering__start__gt=now,
+        offering__start__lte=horizon,
+        offering__live=True,
+    ).exclude(email="")
+    count = 0
+    for participant in due.select_related("registration__offering", "registration__library"):
+        with transaction.atomic():
+            if Participant.objects.filter(pk=participant.pk, reminded_at__isnull=True).update(reminded_at=now):
+                reminder(participant)
+                count += 1
+    return count

@@ -1,0 +1,137 @@
+"""The public registration form: a contact, a library, consent, and one row per participant (a formset)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Library, Track
+
+from .services import ParticipantData
+
+TEXT = 150
+EMAIL_ERRORS = {"invalid": _("Skriv en gyldig e-mailadresse (navn@domæne.dk).")}
+
+
+def too_long(limit: int) -> dict:
+    return {"max_length": _("Højst %(limit)d tegn.") % {"limit": limit}}
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=TEXT, error_messages=too_long(TEXT))
+    email = forms.EmailField(label=_("E-mail"), max_length=254, error_messages={**EMAIL_ERRORS, **too_long(254)})
+    job_title = forms.CharField(label=_("Stilling"), max_length=TEXT, required=False, error_messages=too_long(TEXT))
+    track = forms.ChoiceField(label=_("Spor"), required=False, choices=())
+    needs = forms.CharField(
+        label=_("Særlige behov"),
+        help_text=_("Fx kost eller tilgængelighed. Udfyld kun, hvis det er nødvendigt."),
+        max_length=500,
+        error_messages=too_long(500),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, tracks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if tracks:
+            self.fields["track"].choices = [("", _("Vælg spor")), *[(t, Track(t).label) for t in tracks]]
+            self.fields["track"].required = True
+        else:
+            del self.fields["track"]
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def participant(self) -> ParticipantData:
+        data = self.cleaned_data
+        return ParticipantData(
+            name=data["name"],
+            email=data["email"],
+            job_title=data.get("job_title", ""),
+            track=data.get("track", ""),
+            needs=data.get("needs", ""),
+        )
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _("Formularen mangler oplysninger. Genindlæs siden, og prøv igen."),
+        "too_many_forms": _("Du kan højst tilmelde %(num)d deltagere ad gangen."),
+        "too_few_forms": _("Tilmeld mindst én deltager."),
+    }
+
+    def clean(self):
+        if not self.management_form.is_valid() or any(self.errors):
+            return
+        people = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+        if not people:
+            raise forms.ValidationError(_("Tilmeld mindst én deltager."))
+        seen = set()
+        for form in people:
+            email = form.cleaned_data["email"].strip().lower()
+            if email in seen:
+                raise forms.ValidationError(_("%(email)s står flere gange på listen.") % {"email": email})
+            seen.add(email)
+
+    def participants(self) -> list[ParticipantData]:
+        return [form.participant() for form in self.forms if form.has_changed()]
+
+
+def participant_formset(extra: int = 1):
+    limit = settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION
+    return forms.formset_factory(
+        ParticipantForm,
+        formset=BaseParticipantFormSet,
+        extra=extra,
+        max_num=limit,
+        validate_max=True,
+        absolute_max=limit,
+    )
+
+
+class LibraryChoiceField(forms.ModelChoiceField):
+    """The 98 libraries, listed by municipality, so typing a town's first letters in the list finds it."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.municipality.name} – {obj.name}"
+
+
+class RegistrationForm(forms.Form):
+    library = LibraryChoiceField(
+        label=_("Bibliotek"),
+        queryset=Library.objects.select_related("municipality").order_by("municipality__name"),
+        help_text=_("Skriv kommunens navn for at finde biblioteket."),
+        empty_label=_("Vælg bibliotek"),
+        error_messages={"invalid_choice": _("Vælg et bibliotek fra listen.")},
+    )
+    contact_name = forms.CharField(label=_("Dit navn"), max_length=TEXT, error_messages=too_long(TEXT))
+    contact_email = forms.EmailField(
+        label=_("Din e-mail"),
+        max_length=254,
+        help_text=_("Her sender vi kvitteringen."),
+        error_messages={**EMAIL_ERRORS, **too_long(254)},
+    )
+    consent = forms.BooleanField(
+        label=_("Jeg har læst privatlivserklæringen og giver samtykke til, at oplysningerne bruges til tilmeldingen."),
+        error_messages={"required": _("Du skal acceptere privatlivserklæringen for at tilmelde.")},
+    )
+    # A field people never see: a bot that fills it in is refused.
+    website = forms.CharField(required=False, label=_("Lad dette felt være tomt"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].widget.attrs.update(
+            {"data-search-label": _("Søg bibliotek"), "data-search-placeholder": _("Fx Herning")}
+        )
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class CancelForm(forms.Form):
+    participant = forms.IntegerField(required=False)
+    everyone = forms.BooleanField(required=False)

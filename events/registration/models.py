@@ -1,0 +1,245 @@
+"""The data of registration. The rules that change it live in `services`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+from network.models import Track
+
+TOKEN_BYTES = 32  # 256 bits in the manage link
+
+
+class EligibilityRound(Orderable):
+    """From `opens_at`, libraries of `library_group` (or every library, when blank) may register."""
+
+    page = ParentalKey("network.OfferingPage", on_delete=models.CASCADE, related_name="registration_rounds")
+    library_group = models.ForeignKey(
+        "network.LibraryGroup",
+        verbose_name=_("biblioteksgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Tom: alle biblioteker."),
+    )
+    opens_at = models.DateTimeField(_("åbner"))
+
+    panels = [FieldPanel("library_group"), FieldPanel("opens_at")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("tilmeldingsrunde")
+        verbose_name_plural = _("tilmeldingsrunder")
+
+
+class ParticipantStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Bekræftet")
+    WAITING = "waiting", _("Venteliste")
+    CANCELLED = "cancelled", _("Afmeldt")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Registration(models.Model):
+    """One submission: a library's contact registers one or more participants for one offering."""
+
+    # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
+    wagtail_reference_index_ignore = True
+
+    offering = models.ForeignKey(
+        "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Only a hash of the manage token is kept: the link itself is in the contact's e-mail alone.
+    token_hash = models.CharField(max_length=64, editable=False)
+    library = models.ForeignKey(
+        "network.Library", verbose_name=_("bibliotek"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=150)
+    contact_email = models.EmailField(_("kontaktpersonens e-mail"), max_length=254)
+    consent_at = models.DateTimeField(_("samtykke givet"))
+    privacy_notice_version = models.CharField(_("version af privatlivserklæringen"), max_length=20)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now, db_index=True)
+    anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
+    # The interface language the contact registered in; the e-mails about this registration are written in it.
+    language = models.CharField(_("sprog"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+
+    class Meta:
+        verbose_name = _("tilmelding")
+        verbose_name_plural = _("tilmeldinger")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["contact_email", "created_at"], name="registration_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.library} · {self.offering_id} · {self.created_at:%Y-%m-%d}"
+
+    def set_new_token(self) -> str:
+        """Give the registration a fresh manage token; return it (it is stored only as a hash)."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.token_hash = hash_token(token)
+        return token
+
+    def token_matches(self, token: str) -> bool:
+        return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
+
+
+class Participant(models.Model):
+    """One person on one registration; takes one seat, a place on the waiting list, or is cancelled."""
+
+    # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
+    wagtail_reference_index_ignore = True
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="participants")
+    # The offering again, so seats are counted and duplicate e-mails refused on this table alone.
+    offering = models.ForeignKey(
+        "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="participants"
+    )
+    name = models.CharField(_("navn"), max_length=150)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    job_title = models.CharField(_("stilling"), max_length=150, blank=True)
+    track = models.CharField(_("spor"), max_length=20, choices=Track.choices, blank=True)
+    needs = models.CharField(_("særlige behov (kost, tilgængelighed)"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ParticipantStatus.choices)
+    # Order on the waiting list: the time the participant joined it (then pk, for submissions in the same instant).
+    queued_at = models.DateTimeField(_("tilmeldt"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("bekræftet"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("afmeldt"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("påmindet"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deltager")
+        verbose_name_plural = _("deltagere")
+        ordering = ["queued_at", "pk"]
+        indexes = [models.Index(fields=["offering", "status", "queued_at"], name="participant_offering_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "email"],
+                condition=~Q(status="cancelled") & ~Q(email=""),
+                name="participant_unique_active_email",
+                violation_error_message=_("Denne e-mail er allerede tilmeldt."),
+            ),
+        ]
+        # Seeing one offering's registrations follows the right to edit its page; these two reach across offerings.
+        permissions = [
+            ("view_registrations", _("Kan se tilmeldinger og udbakken på tværs af tilbud")),
+            ("handle_personal_data", _("Kan udlevere og slette en persons data")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+class SessionAttendance(models.Model):
+    """Whether a participant took part in one course day (recorded by a coordinator)."""
+
+    # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
+    wagtail_reference_index_ignore = True
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey("events.CourseSession", on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField(_("deltog"), default=True)
+
+    class Meta:
+        verbose_name = _("fremmøde")
+        verbose_name_plural = _("fremmøde")
+        constraints = [models.UniqueConstraint(fields=["participant", "session"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} · {self.session_id}"
+
+
+class LogAction(models.TextChoices):
+    REGISTERED = "registered", _("Tilmeldt")
+    ADDED = "added", _("Deltager tilføjet")
+    CANCELLED = "cancelled", _("Afmeldt")
+    PROMOTED = "promoted", _("Rykket op fra ventelisten")
+    ATTENDANCE = "attendance", _("Fremmøde registreret")
+    EXPORTED = "exported", _("Persondata udleveret")
+    ERASED = "erased", _("Persondata slettet")
+    ANONYMISED = "anonymised", _("Anonymiseret efter opbevaringsperioden")
+
+
+class RegistrationLogEntry(models.Model):
+    """Who changed what, when. Holds ids and actions, never the personal data itself."""
+
+    # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
+    wagtail_reference_index_ignore = True
+
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="log_entries"
+    )
+    participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("handling"), max_length=20, choices=LogAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "contact" (the manage link), "system" (commands, promotions) or "coordinator" (with `actor`).
+    actor_role = models.CharField(_("rolle"), max_length=20)
+    created_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    detail = models.CharField(_("detaljer"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("logpost")
+        verbose_name_plural = _("log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Venter")
+    SENT = "sent", _("Sendt")
+    FAILED = "failed", _("Fejlet")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send. Written in the same transaction as the change it tells about, so none is lost."""
+
+    # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
+    wagtail_reference_index_ignore = True
+
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    kind = models.CharField(_("type"), max_length=30)
+    to_email = models.EmailField(_("modtager"), max_length=254)
+    subject = models.CharField(_("emne"), max_length=200)
+    body_text = models.TextField(_("tekst"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # [{"filename": ..., "content": ..., "mimetype": ...}]
+    attachments = models.JSONField(_("vedhæftninger"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail i udbakken")
+        verbose_name_plural = _("udbakke")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email}"

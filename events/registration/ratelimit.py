@@ -1,0 +1,37 @@
+"""Attempts per hour at the public form, counted in the cache (Redis in production), per IP and per e-mail."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+WINDOW = 3600
+
+
+def _hit(key: str) -> int:
+    bucket = f"ratelimit:{key}:{int(time.time() // WINDOW)}"
+    if cache.add(bucket, 1, WINDOW):
+        return 1
+    try:
+        return cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, WINDOW)
+        return 1
+
+
+def exceeded(request, contact_email: str = "") -> bool:
+    """Count this attempt; True when it goes beyond the limit for its IP address or its contact e-mail."""
+    checks = [(f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.REGISTRATION_RATE_LIMIT_PER_IP)]
+    email = contact_email.strip().lower()
+    if email:
+        checks.append(
+            (f"email:{hashlib.sha256(email.encode()).hexdigest()}", settings.REGISTRATION_RATE_LIMIT_PER_EMAIL)
+        )
+    over = False
+    for key, limit in checks:
+        if limit and _hit(key) > limit:
+            over = True
+    return over

@@ -1,0 +1,15 @@
+"""When a coordinator publishes more seats, the waiting list moves up at once."""
+
+from django.dispatch import receiver
+
+from wagtail.signals import page_published
+
+from network.models import OfferingPage
+
+from . import services
+
+
+@receiver(page_published)
+def fill_seats_after_publish(sender, instance, **kwargs):
+    if isinstance(instance, OfferingPage) and instance.registration_enabled:
+        services.offering_changed(instance)

@@ -1,0 +1,251 @@
+"""Figures about registration for the coordinators' dashboard and the libraries' competency landscapes.
+
+Reads only. Every function runs a fixed number of queries, whatever the amount of data: the counting is done by the
+database (GROUP BY), and the gaps (months, regions, periods without participants) are filled in here with zeros.
+
+What counts as taking part: a confirmed participant. On a course where attendance has been recorded for the
+participant, only if they attended at least one course day. Waiting and cancelled participants never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Lower, NullIf, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from network.models import Library, OfferingPage, Region
+
+from .models import Participant, ParticipantStatus, SessionAttendance
+
+UPCOMING_SHOWN = 10
+PERIOD_MONTHS = (3, 6, 12, 24, 36)
+DEFAULT_MONTHS = 12
+YEAR = "aar"
+HALF_YEAR = "halvaar"
+
+
+# --- Time ----------------------------------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after (or before, when negative) the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_back(now: dt.datetime, months: int) -> list[dt.date]:
+    """The first days of the last `months` months in Copenhagen, oldest first; the current month is the last."""
+    this_month = month_start(timezone.localtime(now).date())
+    return [add_months(this_month, -n) for n in range(months - 1, -1, -1)]
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# --- What counts ---------------------------------------------------------------------------------------------------
+
+
+def took_part(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Confirmed participants, less those whose recorded attendance shows no course day attended."""
+    rows = SessionAttendance.objects.filter(participant=OuterRef("pk"))
+    return participants.filter(status=ParticipantStatus.CONFIRMED).filter(
+        ~Exists(rows) | Exists(rows.filter(attended=True))
+    )
+
+
+# --- The dashboard -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UpcomingOffering:
+    offering: OfferingPage
+    capacity: int | None
+    confirmed: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPCOMING_SHOWN) -> list[UpcomingOffering]:
+    """The next offerings with registration that `user` may edit (superusers: all), soonest first, with counts."""
+    now = now or timezone.now()
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    offerings = (
+        OfferingPage.objects.filter(registration_enabled=True, end__gt=now, pk__in=editable.values("pk"))
+        .annotate(
+            n_confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
+            n_waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
+        )
+        .only("pk", "title", "start", "end", "capacity", "kind")
+        .order_by("start", "pk")[:limit]
+    )
+    return [UpcomingOffering(o, o.capacity, o.n_confirmed, o.n_waiting) for o in offerings]
+
+
+def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """Confirmed participants per month of registration (`queued_at`), the last `months` months, oldest first."""
+    now = now or timezone.now()
+    firsts = months_back(now, months)
+    participants = Participant.objects.filter(
+        status=ParticipantStatus.CONFIRMED, queued_at__gte=local_midnight(firsts[0]), queued_at__lte=now
+    )
+    if region:
+        participants = participants.filter(registration__library__municipality__region=region)
+    rows = (
+        participants.annotate(month=TruncMonth("queued_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_month = {}
+    for row in rows:
+        month = row["month"]
+        key = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
+        by_month[key] = by_month.get(key, 0) + row["n"]
+    return [(first, by_month.get(first, 0)) for first in firsts]
+
+
+def _recent_participation(*, months: int, region: str, now: dt.datetime) -> QuerySet[Participant]:
+    """Who took part in an offering that started in the last `months` months (and has started)."""
+    since = local_midnight(months_back(now, months)[0])
+    participants = took_part(Participant.objects.filter(offering__start__gte=since, offering__start__lte=now))
+    if region:
+        participants = participants.filter(registration__library__municipality__region=region)
+    return participants
+
+
+def participation_by_region(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """Participants per region of their library (every region, zeros too), for offerings of the last months."""
+    now = now or timezone.now()
+    participants = _recent_participation(months=months, region=region, now=now)
+    counts = dict(
+        participants.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
+    )
+    regions = [(value, label) for value, label in Region.choices if not region or value == region]
+    return [(label, counts.get(value, 0)) for value, label in regions]
+
+
+def participation_by_theme(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """Participants per theme of the offering, most first, for offerings of the last months.
+
+    An offering with two themes counts its participants under both; offerings without a theme under "Uden tema".
+    """
+    now = now or timezone.now()
+    participants = _recent_participation(months=months, region=region, now=now)
+    rows = (
+        participants.values_list("offering__theme_links__tag__name").annotate(n=Count("pk", distinct=True)).order_by()
+    )
+    # Sorted here, the same on every database: most first, then by name, "Uden tema" last among equals.
+    rows = sorted(rows, key=lambda row: (-row[1], row[0] is None, (row[0] or "").casefold()))
+    return [(name if name is not None else _("Uden tema"), n) for name, n in rows]
+
+
+# --- The competency landscape of one library -----------------------------------------------------------------------
+
+
+def person():
+    """Who a participant is, across registrations: the e-mail address (any case); the row itself when it has none.
+
+    An erased or anonymised participant has no address left and so counts as a person of their own.
+    """
+    return Coalesce(NullIf(Lower("email"), Value("")), Concat(Value("#"), Cast("pk", CharField())))
+
+
+@dataclass
+class Landscape:
+    """How many of one library's staff took part, per theme (`rows`) and period (`columns`).
+
+    A person counts once in a cell, however many offerings on the theme they took part in during the period; once in
+    a period's total and once in a theme's total, whatever their themes and periods.
+    """
+
+    library: Library
+    division: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[str, list[int], int]] = field(default_factory=list)  # theme, people per period, people in all
+    totals: list[int] = field(default_factory=list)  # people per period, whatever their themes
+    total: int = 0  # people in all
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total == 0
+
+
+def _period_label(key: tuple[int, int], division: str) -> str:
+    year, half = key
+    if division == HALF_YEAR:
+        return _("%(half)d. halvår %(year)d") % {"half": half, "year": year}
+    return str(year)
+
+
+def _periods_between(first: tuple[int, int], last: tuple[int, int], division: str) -> list[tuple[int, int]]:
+    periods, (year, half) = [], first
+    while (year, half) <= last:
+        periods.append((year, half))
+        if division == HALF_YEAR and half == 1:
+            half = 2
+        else:
+            year, half = year + 1, (1 if division == HALF_YEAR else 0)
+    return periods
+
+
+def competency_landscape(library: Library, *, division: str = YEAR, now: dt.datetime | None = None) -> Landscape:
+    """How many of the library's staff took part in offerings (that have started) per theme and year or half-year.
+
+    One query: the distinct (theme, period, person) triples, counted here. Only numbers leave this function.
+    """
+    now = now or timezone.now()
+    participants = took_part(Participant.objects.filter(registration__library=library, offering__start__lte=now))
+    half = (
+        Case(When(month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
+        if division == HALF_YEAR
+        else Value(0, output_field=IntegerField())
+    )
+    triples = (
+        participants.annotate(
+            year=ExtractYear("offering__start"), month=ExtractMonth("offering__start"), person=person()
+        )
+        .annotate(half=half)
+        .values_list("offering__theme_links__tag__name", "year", "half", "person")
+        .order_by()
+        .distinct()
+    )
+    cells: dict[str | None, dict[tuple[int, int], set[str]]] = {}
+    per_period: dict[tuple[int, int], set[str]] = {}
+    for theme, year, half_year, who in triples:
+        cells.setdefault(theme, {}).setdefault((year, half_year), set()).add(who)
+        per_period.setdefault((year, half_year), set()).add(who)
+    landscape = Landscape(library=library, division=division)
+    if not per_period:
+        return landscape
+    periods = _periods_between(min(per_period), max(per_period), division)
+    named = sorted((theme for theme in cells if theme is not None), key=str.casefold)
+    for theme in [*named, None] if None in cells else named:
+        counts = [len(cells[theme].get(period, ())) for period in periods]
+        everyone = set().union(*cells[theme].values())
+        landscape.rows.append((theme if theme is not None else _("Uden tema"), counts, len(everyone)))
+    landscape.columns = [_period_label(period, division) for period in periods]
+    landscape.totals = [len(per_period.get(period, ())) for period in periods]
+    landscape.total = len(set().union(*per_period.values()))
+    return landscape
+
+
+def people_per_library(*, now: dt.datetime | None = None) -> dict[int, int]:
+    """Library pk → how many of its staff took part in offerings that have started (the landscapes' totals)."""
+    now = now or timezone.now()
+    participants = took_part(Participant.objects.filter(offering__start__lte=now))
+    rows = participants.values_list("registration__library").annotate(n=Count(person(), distinct=True)).order_by()
+    return dict(rows)

@@ -1,0 +1,190 @@
+"""The public side: the registration form of an offering, and the contact's manage page behind a secret link."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from network.models import OfferingPage
+
+from . import ratelimit, services
+from .forms import CancelForm, RegistrationForm, participant_formset
+from .landscape import landscape_context
+from .models import ParticipantStatus
+
+DEFAULT_ROWS = 3
+
+
+def _offering(page_id: int) -> OfferingPage:
+    offering = OfferingPage.objects.live().public().filter(pk=page_id).first()
+    if offering is None or not offering.registration_enabled:
+        raise Http404(_("Der er ingen tilmelding til dette tilbud."))
+    return offering.specific
+
+
+def _rows(request) -> int:
+    try:
+        rows = int(request.GET.get("deltagere", DEFAULT_ROWS))
+    except ValueError:
+        rows = DEFAULT_ROWS
+    return min(max(rows, 1), settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION)
+
+
+def manage_path(registration, token: str) -> str:
+    return reverse("registration_manage", args=[registration.public_id, token])
+
+
+def _private(response):
+    """A page behind the secret link: not indexed, and the token in the URL never sent to another site."""
+    response["X-Robots-Tag"] = "noindex"
+    # Same-origin still lets the forms pass CSRF checks.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _link_invalid(request):
+    return _private(render(request, "registration/link_invalid.html", status=404))
+
+
+def _outcome_message(request, confirmed, waiting) -> None:
+    if confirmed:
+        messages.success(
+            request,
+            ngettext("%(count)d deltager har fået plads.", "%(count)d deltagere har fået plads.", len(confirmed))
+            % {"count": len(confirmed)},
+        )
+    if waiting:
+        messages.warning(
+            request,
+            ngettext("%(count)d deltager står på venteliste.", "%(count)d deltagere står på venteliste.", len(waiting))
+            % {"count": len(waiting)},
+        )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request, page_id: int):
+    offering = _offering(page_id)
+    tracks = offering.registration_tracks
+    formset_class = participant_formset(extra=_rows(request))
+    status = 200
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        formset = formset_class(request.POST, prefix="participants", form_kwargs={"tracks": tracks})
+        if form.is_bot:
+            form = RegistrationForm(request.POST)
+            form.add_error(None, _("Formularen kunne ikke sendes. Prøv igen, eller kontakt arrangøren."))
+            status = 400
+        elif ratelimit.exceeded(request, request.POST.get("contact_email", "")):
+            form.add_error(None, _("Der er sendt for mange tilmeldinger herfra. Vent en time, og prøv igen."))
+            status = 429
+        elif form.is_valid() and formset.is_valid():
+            try:
+                result = services.register(
+                    offering,
+                    library=form.cleaned_data["library"],
+                    contact_name=form.cleaned_data["contact_name"],
+                    contact_email=form.cleaned_data["contact_email"],
+                    participants=formset.participants(),
+                    consent=form.cleaned_data["consent"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Tak! Tilmeldingen er modtaget. Vi har sendt en kvittering på e-mail."))
+                _outcome_message(request, result.confirmed, result.waiting)
+                return redirect(manage_path(result.registration, result.token))
+    else:
+        form = RegistrationForm()
+        formset = formset_class(prefix="participants", form_kwargs={"tracks": tracks})
+    context = {
+        "page": offering,
+        "offering": offering,
+        "availability": services.availability(offering),
+        "form": form,
+        "formset": formset,
+        "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),
+    }
+    return render(request, "registration/register.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, public_id, token: str):
+    registration = services.find_registration(public_id, token)
+    if registration is None:
+        return _link_invalid(request)
+    offering = registration.offering.specific
+    registration.offering = offering
+    now = timezone.now()
+    can_change = now < services.change_deadline(offering) and now < offering.end
+    add_formset = participant_formset(extra=1)(
+        request.POST if request.POST.get("action") == "add" else None,
+        prefix="add",
+        form_kwargs={"tracks": offering.registration_tracks},
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                if add_formset.is_valid():
+                    confirmed, waiting = services.add_participants(registration, add_formset.participants(), now=now)
+                    _outcome_message(request, confirmed, waiting)
+                    return redirect(request.path)
+            elif action == "cancel":
+                cancel = CancelForm(request.POST)
+                if not cancel.is_valid() or not (cancel.cleaned_data["participant"] or cancel.cleaned_data["everyone"]):
+                    raise services.RegistrationError(_("Vælg, hvem der skal afmeldes."), "nothing_to_cancel")
+                ids = None if cancel.cleaned_data["everyone"] else [cancel.cleaned_data["participant"]]
+                cancelled, _promoted = services.cancel_participants(registration, ids, now=now)
+                messages.success(
+                    request,
+                    ngettext("%(count)d deltager er afmeldt.", "%(count)d deltagere er afmeldt.", len(cancelled))
+                    % {"count": len(cancelled)},
+                )
+                return redirect(request.path)
+            else:
+                messages.error(request, _("Ukendt handling."))
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+    participants = list(registration.participants.order_by("queued_at", "pk"))
+    positions = services.waiting_positions(offering.pk) if any(p.status == "waiting" for p in participants) else {}
+    for participant in participants:
+        participant.position = positions.get(participant.pk)
+    context = {
+        "page": offering,
+        "offering": offering,
+        "registration": registration,
+        "participants": participants,
+        "active": [p for p in participants if p.status != ParticipantStatus.CANCELLED],
+        "availability": services.availability(offering, now),
+        "can_change": can_change,
+        "change_deadline": services.change_deadline(offering),
+        "add_formset": add_formset,
+        "landscape_url": reverse("registration_landscape", args=[registration.public_id, token]),
+    }
+    return _private(render(request, "registration/manage.html", context))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def landscape(request, public_id, token: str):
+    """The competency landscape of the registration's library, for its contact: aggregated counts, no names."""
+    registration = services.find_registration(public_id, token)
+    if registration is None:
+        return _link_invalid(request)
+    context = {
+        "registration": registration,
+        "manage_url": manage_path(registration, token),
+        **landscape_context(registration.library, request.GET),
+    }
+    return _private(render(request, "registration/landscape.html", context))

@@ -1,0 +1,138 @@
+"""E-mail delivery through the outbox survives a failing mail server; the scheduled commands do their work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from unittest import mock
+
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from events.registration import emails, services
+from events.registration.models import OutboxMessage, OutboxStatus, Participant
+
+from .conftest import people
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenMailServer(Exception):
+    pass
+
+
+def fail_sending(*args, **kwargs):
+    raise BrokenMailServer("Connection refused")
+
+
+def register(event, library, n=1):
+    return services.register(
+        event,
+        library=library,
+        contact_name="Kontakt",
+        contact_email="kontakt@example.org",
+        participants=people(n),
+        consent=True,
+    )
+
+
+def test_a_failing_mail_server_loses_nothing_and_retries_later(
+    event, library, settings, django_capture_on_commit_callbacks
+):
+    # The mail backend is Django's; making *it* fail stands in for an SMTP server that is down.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_sending),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        register(event, library)
+    assert mail.outbox == []
+    messages = OutboxMessage.objects.all()
+    assert messages.count() == 2
+    assert {m.status for m in messages} == {OutboxStatus.PENDING}
+    assert all(m.attempts == 1 and "Connection refused" in m.last_error for m in messages)
+    # Not due yet: nothing happens.
+    assert emails.deliver_due() == (0, 0)
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert emails.deliver_due(now=later) == (2, 0)
+    assert len(mail.outbox) == 2
+    assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
+
+
+def test_after_the_last_attempt_a_message_is_failed_and_a_coordinator_can_retry(
+    event, library, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_sending):
+        with django_capture_on_commit_callbacks(execute=True):
+            register(event, library)
+        emails.deliver_due(now=timezone.now() + dt.timedelta(hours=1))
+    failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
+    assert failed.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.retry(failed.values_list("pk", flat=True)) == 2
+    assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
+
+
+def test_a_message_is_sent_once_even_if_delivered_twice(event, library, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, library)
+    sent = len(mail.outbox)
+    for message in OutboxMessage.objects.all():
+        assert emails.deliver(message.pk) is False
+    assert len(mail.outbox) == sent
+
+
+def test_send_outbox_command_reports(event, library):
+    out = StringIO()
+    call_command("send_outbox", stdout=out)
+    assert "0 sendt" in out.getvalue()
+
+
+def test_reminders_go_once_to_confirmed_participants_shortly_before_the_start(
+    event, library, settings, django_capture_on_commit_callbacks
+):
+    settings.REGISTRATION_REMINDER_DAYS = 2
+    event.capacity = 1
+    event.save_revision().publish()
+    register(event, library, n=2)  # one confirmed, one waiting
+    mail.outbox.clear()
+    assert emails.remind_due() == 0  # the event is 30 days away
+    soon = event.start - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.remind_due(now=soon) == 1
+    assert [m.to for m in mail.outbox] == [["deltager1@example.org"]]
+    assert mail.outbox[0].subject.startswith("Påmindelse")
+    assert mail.outbox[0].attachments
+    assert emails.remind_due(now=soon) == 0
+
+
+def test_reminder_command(event, library):
+    out = StringIO()
+    call_command("send_registration_reminders", stdout=out)
+    assert "påmindelser" in out.getvalue()
+
+
+def test_anonymise_command_uses_the_retention_setting(event, library, settings):
+    register(event, library, n=2)
+    settings.REGISTRATION_RETENTION_MONTHS = 0
+    with time_machine.travel(event.end + dt.timedelta(days=1)):
+        out = StringIO()
+        call_command("anonymise_registrations", stdout=out)
+    assert "1 tilmeldinger anonymiseret" in out.getvalue()
+    assert "sendte e-mails slettet" in out.getvalue()
+    assert set(Participant.objects.values_list("email", flat=True)) == {""}
+    assert services.counts(event.pk)["confirmed"] == 2
+
+
+def test_sent_mails_are_deleted_after_a_month_failed_ones_stay(event, library, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, library)
+    OutboxMessage.objects.create(kind="x", to_email="a@example.org", subject="s", body_text="t", status="failed")
+    assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=31)) == 2
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["failed"]

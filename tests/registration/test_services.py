@@ -1,0 +1,326 @@
+"""The rules of registration, against the real database: seats, waiting list, eligibility, deadlines, limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+from django.utils import timezone
+
+import pytest
+
+from events.registration import services
+from events.registration.models import (
+    EligibilityRound,
+    LogAction,
+    OutboxMessage,
+    OutboxStatus,
+    Participant,
+    ParticipantStatus,
+    Registration,
+    RegistrationLogEntry,
+)
+from events.registration.services import ParticipantData, RegistrationError
+
+from .conftest import people
+
+pytestmark = pytest.mark.django_db
+
+
+def register(event, library, participants, **kwargs):
+    kwargs.setdefault("contact_name", "Kontaktperson")
+    kwargs.setdefault("contact_email", "kontakt@example.org")
+    kwargs.setdefault("consent", True)
+    return services.register(event, library=library, participants=participants, **kwargs)
+
+
+def statuses(offering) -> dict[str, int]:
+    return services.counts(offering.pk)
+
+
+def test_seats_go_to_the_first_then_the_waiting_list_in_order(event, library, other_library):
+    first = register(event, library, people(8))
+    second = register(event, other_library, people(4, start=9), contact_email="anden@example.org")
+    assert (len(first.confirmed), len(first.waiting)) == (8, 0)
+    assert (len(second.confirmed), len(second.waiting)) == (2, 2)
+    assert statuses(event) == {"confirmed": 10, "waiting": 2, "cancelled": 0}
+    positions = services.waiting_positions(event.pk)
+    assert [positions[p.pk] for p in second.waiting] == [1, 2]
+
+
+def test_without_a_waiting_list_a_full_offering_refuses_and_writes_nothing(event, library):
+    event.waiting_list = False
+    event.capacity = 2
+    event.save_revision().publish()
+    register(event, library, people(1))
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(2, start=5), contact_email="b@example.org")
+    assert error.value.code == "full"
+    assert "kun 1 ledig plads" in error.value.message
+    assert Registration.objects.filter(offering=event).count() == 1
+    assert statuses(event)["confirmed"] == 1
+
+
+def test_unlimited_capacity_confirms_everyone(event, library):
+    event.capacity = None
+    event.save_revision().publish()
+    result = register(event, library, people(20))
+    assert len(result.confirmed) == 20
+
+
+def test_consent_is_required(event, library):
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1), consent=False)
+    assert error.value.code == "consent"
+    assert not Registration.objects.exists()
+
+
+def test_not_yet_open_and_closed(event, library):
+    now = timezone.now()
+    event.registration_opens = now + dt.timedelta(days=1)
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1))
+    assert error.value.code == "not_open"
+    assert "åbner" in error.value.message
+    event.registration_opens = now - dt.timedelta(days=2)
+    event.registration_closes = now - dt.timedelta(days=1)
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1))
+    assert error.value.code == "closed"
+
+
+def test_registration_closes_when_the_offering_starts(event, library):
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1), now=event.start + dt.timedelta(minutes=1))
+    assert error.value.code == "closed"
+
+
+def test_disabled_or_cancelled_offering_refuses(event, library):
+    event.status = "aflyst"
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1))
+    assert error.value.code == "cancelled"
+    event.registration_enabled = False
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1))
+    assert error.value.code == "disabled"
+
+
+def test_eligibility_rounds_open_to_one_group_first(event, library, other_library, certification_group):
+    now = timezone.now()
+    event.registration_rounds.add(
+        EligibilityRound(library_group=certification_group, opens_at=now - dt.timedelta(days=1)),
+        EligibilityRound(library_group=None, opens_at=now + dt.timedelta(days=3)),
+    )
+    event.save_revision().publish()
+    register(event, library, people(1))  # a certification library: open
+    with pytest.raises(RegistrationError) as error:
+        register(event, other_library, people(1, start=2), contact_email="b@example.org")
+    assert error.value.code == "not_eligible"
+    assert "Alle biblioteker kan tilmelde sig fra" in error.value.message
+    later = now + dt.timedelta(days=4)
+    register(event, other_library, people(1, start=2), contact_email="b@example.org", now=later)
+    assert statuses(event)["confirmed"] == 2
+
+
+def test_per_library_maximum(event, library, other_library):
+    event.max_per_library = 3
+    event.save_revision().publish()
+    register(event, library, people(2))
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(2, start=3), contact_email="b@example.org")
+    assert error.value.code == "library_limit"
+    assert "1 mere" in error.value.message
+    register(event, other_library, people(3, start=10), contact_email="c@example.org")
+
+
+def test_the_same_email_twice_on_one_offering_is_refused(event, library):
+    register(event, library, people(1))
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, [ParticipantData("En anden", "DELTAGER1@example.org")], contact_email="x@example.org")
+    assert error.value.code == "already_registered"
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, [ParticipantData("A", "a@example.org"), ParticipantData("B", "a@example.org")])
+    assert error.value.code == "duplicate"
+
+
+def test_a_cancelled_participant_may_register_again(event, library):
+    result = register(event, library, people(1))
+    services.cancel_participants(result.registration)
+    register(event, library, people(1), contact_email="igen@example.org")
+    assert statuses(event) == {"confirmed": 1, "waiting": 0, "cancelled": 1}
+
+
+def test_tracks_must_be_chosen_from_the_offering(event, library):
+    event.registration_tracks = ["staff", "leaders"]
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, people(1))
+    assert error.value.code == "track"
+    result = register(event, library, [ParticipantData("Leder", "leder@example.org", track="leaders")])
+    assert result.confirmed[0].track == "leaders"
+
+
+def test_cancelling_a_confirmed_seat_promotes_the_first_waiting_and_tells_them(
+    event, library, django_capture_on_commit_callbacks
+):
+    event.capacity = 2
+    event.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = register(event, library, people(2))
+        second = register(event, library, people(2, start=3), contact_email="b@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled, promoted = services.cancel_participants(first.registration, [first.confirmed[0].pk])
+    assert [p.pk for p in promoted] == [second.waiting[0].pk]
+    assert Participant.objects.get(pk=second.waiting[0].pk).status == ParticipantStatus.CONFIRMED
+    assert services.waiting_positions(event.pk) == {second.waiting[1].pk: 1}
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(
+        ["deltager1@example.org", "kontakt@example.org", "deltager3@example.org", "b@example.org"]
+    )
+    promoted_mail = next(m for m in mail.outbox if m.to == ["deltager3@example.org"])
+    assert "Du har fået en plads" in promoted_mail.subject
+    assert promoted_mail.attachments[0][0].endswith(".ics")
+    actions = set(RegistrationLogEntry.objects.values_list("action", flat=True))
+    assert {LogAction.REGISTERED, LogAction.CANCELLED, LogAction.PROMOTED} <= actions
+
+
+def test_change_deadline_binds_the_contact_not_the_coordinator(event, library, superuser):
+    result = register(event, library, people(2))
+    late = event.start - dt.timedelta(minutes=5)
+    event.change_deadline = event.start - dt.timedelta(days=1)
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        services.cancel_participants(result.registration, now=late)
+    assert error.value.code == "deadline"
+    cancelled, _ = services.cancel_participants(
+        result.registration, actor=services.Actor.coordinator(superuser), now=late
+    )
+    assert len(cancelled) == 2
+
+
+def test_add_participants_respects_capacity(event, library):
+    event.capacity = 3
+    event.save_revision().publish()
+    result = register(event, library, people(2))
+    confirmed, waiting = services.add_participants(result.registration, people(2, start=3))
+    assert (len(confirmed), len(waiting)) == (1, 1)
+
+
+def test_coordinator_promotion_never_exceeds_capacity(event, library, superuser):
+    event.capacity = 1
+    event.save_revision().publish()
+    result = register(event, library, people(3))
+    coordinator = services.Actor.coordinator(superuser)
+    with pytest.raises(RegistrationError) as error:
+        services.promote(result.waiting[1], actor=coordinator)
+    assert error.value.code == "full"
+    # With registration closed, more seats are not handed out by themselves: the coordinator picks who gets one.
+    event.registration_enabled = False
+    event.capacity = 2
+    event.save_revision().publish()
+    services.promote(result.waiting[1], actor=coordinator)
+    assert statuses(event)["confirmed"] == 2
+    assert services.waiting_positions(event.pk) == {result.waiting[0].pk: 1}
+    with pytest.raises(RegistrationError) as error:
+        services.promote(result.waiting[1], actor=coordinator)
+    assert error.value.code == "not_waiting"
+
+
+def test_emails_go_to_contact_and_each_participant_with_a_calendar_for_confirmed(
+    event, library, django_capture_on_commit_callbacks
+):
+    event.capacity = 1
+    event.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = register(event, library, people(2))
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert set(by_recipient) == {"kontakt@example.org", "deltager1@example.org", "deltager2@example.org"}
+    receipt = by_recipient["kontakt@example.org"]
+    assert f"/tilmelding/{result.registration.public_id}/{result.token}/" in receipt.body
+    assert "nummer 1" in receipt.body
+    assert receipt.alternatives[0].mimetype == "text/html"
+    assert by_recipient["deltager1@example.org"].attachments
+    assert not by_recipient["deltager2@example.org"].attachments
+    assert "venteliste" in by_recipient["deltager2@example.org"].subject
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_the_manage_token_is_long_and_only_its_hash_is_stored(event, library):
+    result = register(event, library, people(1))
+    assert len(result.token) >= 43  # 32 random bytes, URL-safe base64
+    registration = Registration.objects.get()
+    assert result.token not in registration.token_hash
+    assert services.find_registration(registration.public_id, result.token) == registration
+    assert services.find_registration(registration.public_id, result.token[:-1] + "x") is None
+    assert services.find_registration(registration.public_id, "") is None
+
+
+def test_anonymise_after_retention_keeps_counts(event, library, settings):
+    result = register(event, library, people(3))
+    settings.REGISTRATION_RETENTION_MONTHS = 12
+    assert services.anonymise_expired(now=event.end + dt.timedelta(days=300)) == 0
+    later = event.end + dt.timedelta(days=370)
+    assert services.anonymise_expired(now=later) == 1
+    assert statuses(event)["confirmed"] == 3
+    participant = Participant.objects.first()
+    assert (participant.name, participant.email, participant.anonymised_at) == ("Anonymiseret", "", later)
+    assert services.find_registration(result.registration.public_id, result.token) is None
+    assert not OutboxMessage.objects.exists()
+    assert services.anonymise_expired(now=later) == 0
+
+
+def test_erase_one_person_frees_their_seat(event, library, superuser):
+    event.capacity = 1
+    event.save_revision().publish()
+    result = register(event, library, people(2))
+    actor = services.Actor.coordinator(superuser)
+    assert services.export_person("deltager1@example.org", actor=actor)["participant"][0]["navn"] == "Deltager 1"
+    services.erase_person("deltager1@example.org", actor=actor)
+    assert not Participant.objects.filter(email="deltager1@example.org").exists()
+    assert Participant.objects.get(pk=result.waiting[0].pk).status == ParticipantStatus.CONFIRMED
+    assert services.person_data("deltager1@example.org")["participant"] == []
+
+
+def test_publishing_more_seats_moves_the_waiting_list_up(event, library, django_capture_on_commit_callbacks):
+    event.capacity = 1
+    event.save_revision().publish()
+    result = register(event, library, people(3))
+    event.capacity = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    assert Participant.objects.get(pk=result.waiting[0].pk).status == ParticipantStatus.CONFIRMED
+    assert Participant.objects.get(pk=result.waiting[1].pk).status == ParticipantStatus.WAITING
+    assert any(m.subject.startswith("Du har fået en plads") for m in mail.outbox)
+
+
+def test_the_queue_follows_the_order_places_are_given_not_the_clock_read_before_the_lock(event, library):
+    """A request that read the clock earlier but got the offering's lock later queues behind those before it."""
+    event.capacity = 1
+    event.save_revision().publish()
+    register(event, library, people(2))  # one seat, one waiting (place 1, already told so by e-mail)
+    late = register(
+        event, library, people(1, start=3), contact_email="b@example.org", now=timezone.now() - dt.timedelta(seconds=5)
+    )
+    positions = services.waiting_positions(event.pk)
+    assert positions[late.waiting[0].pk] == 2
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        ((2027, 5, 31), 3, (2027, 2, 28)),
+        ((2028, 5, 31), 3, (2028, 2, 29)),
+        ((2027, 1, 15), 12, (2026, 1, 15)),
+        ((2027, 3, 31), 1, (2027, 2, 28)),
+        ((2027, 12, 31), 0, (2027, 12, 31)),
+    ],
+)
+def test_months_before_keeps_the_day_or_takes_the_last_of_a_shorter_month(moment, months, expected):
+    start = dt.datetime(*moment, 12, tzinfo=dt.UTC)
+    assert services.months_before(start, months) == dt.datetime(*expected, 12, tzinfo=dt.UTC)

@@ -1,0 +1,344 @@
+"""The public form and the manage page: what a library contact sees, and every bad input refused in Danish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from events.registration import services
+from events.registration.models import Participant, ParticipantStatus, Registration
+
+from .conftest import people
+
+pytestmark = pytest.mark.django_db
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit-tests"}}
+
+
+def form_url(offering) -> str:
+    return reverse("registration_form", args=[offering.pk])
+
+
+def post_data(from_library, participants=(("Deltager 1", "deltager1@example.org"),), **overrides) -> dict:
+    data = {
+        "library": str(from_library.pk),
+        "contact_name": "Kontaktperson",
+        "contact_email": "kontakt@example.org",
+        "consent": "on",
+        "website": "",
+        "participants-TOTAL_FORMS": str(max(len(participants), 1)),
+        "participants-INITIAL_FORMS": "0",
+        "participants-MIN_NUM_FORMS": "0",
+        "participants-MAX_NUM_FORMS": "25",
+    }
+    for i, (name, email) in enumerate(participants):
+        data.update({f"participants-{i}-name": name, f"participants-{i}-email": email})
+    data.update(overrides)
+    return data
+
+
+def manage_link(body: str) -> str:
+    return re.search(r"http://[^\s\"]+(/tilmelding/[0-9a-f-]{36}/[^\s\"/]+/)", body).group(1)
+
+
+def test_offering_page_shows_seats_and_links_the_form(client, event):
+    response = client.get(event.url)
+    html = response.content.decode()
+    assert "10 ledige pladser" in html
+    assert form_url(event) in html
+
+
+def test_form_renders_with_three_participant_rows_and_more_without_javascript(client, event):
+    html = client.get(form_url(event)).content.decode()
+    assert 'name="participants-TOTAL_FORMS" value="3"' in html
+    assert "Herning" in html and "Privatlivserklæring" in html
+    more = client.get(form_url(event) + "?deltagere=6").content.decode()
+    assert 'name="participants-TOTAL_FORMS" value="6"' in more
+    assert client.get(form_url(event) + "?deltagere=abc").status_code == 200
+    assert client.get(form_url(event) + "?deltagere=99999").status_code == 200
+
+
+def test_a_registration_redirects_to_its_manage_page_and_mails_the_link(
+    client, event, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(form_url(event), post_data(library, [("A", "a@example.org"), ("B", "b@example.org")]))
+    assert response.status_code == 302
+    receipt = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
+    assert response.url == manage_link(receipt.body)
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Tak! Tilmeldingen er modtaget." in html
+    assert html.count('data-participant-status="confirmed"') == 2
+    assert page["X-Robots-Tag"] == "noindex"
+
+
+def test_no_registration_page_for_offerings_without_registration(client, event):
+    event.registration_enabled = False
+    event.save_revision().publish()
+    assert client.get(form_url(event)).status_code == 404
+    assert client.get(reverse("registration_form", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"consent": ""}, "Du skal acceptere privatlivserklæringen for at tilmelde."),
+        ({"library": "999999"}, "Vælg et bibliotek fra listen."),
+        ({"library": "abc"}, "Vælg et bibliotek fra listen."),
+        ({"contact_email": "ikke-en-adresse"}, "Skriv en gyldig e-mailadresse (navn@domæne.dk)."),
+        ({"participants-0-email": "a@b"}, "Skriv en gyldig e-mailadresse (navn@domæne.dk)."),
+        ({"contact_email": "a@" + "b" * 300 + ".dk"}, "Højst 254 tegn."),
+        ({"contact_name": "x" * 10_000}, "Højst 150 tegn."),
+        ({"participants-0-needs": "x" * 501}, "Højst 500 tegn."),
+        ({"participants-0-name": "", "participants-0-email": ""}, "Tilmeld mindst én deltager."),
+        ({"participants-0-name": ""}, "Dette felt er påkrævet."),
+        ({"participants-TOTAL_FORMS": "abc"}, "Formularen mangler oplysninger. Genindlæs siden, og prøv igen."),
+        ({"participants-TOTAL_FORMS": "500"}, "Du kan højst tilmelde 25 deltagere ad gangen."),
+    ],
+)
+def test_bad_input_is_refused_in_danish_and_changes_nothing(client, event, library, overrides, message):
+    response = client.post(form_url(event), post_data(library, **overrides))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tilmeldingen er ikke sendt" in html
+    assert message in html.replace("&#x27;", "'")
+    assert not Registration.objects.exists()
+
+
+def test_the_same_participant_twice_in_one_form(client, event, library):
+    data = post_data(library, [("A", "a@example.org"), ("A igen", "A@example.org")])
+    response = client.post(form_url(event), data)
+    assert "a@example.org står flere gange på listen." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_rule_of_the_offering_is_shown_on_the_form(client, event, library):
+    event.registration_opens = timezone.now() + dt.timedelta(days=2)
+    event.save_revision().publish()
+    response = client.post(form_url(event), post_data(library))
+    assert "Tilmeldingen åbner" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_full_without_waiting_list_says_so(client, event, library):
+    event.capacity = 1
+    event.waiting_list = False
+    event.save_revision().publish()
+    client.post(form_url(event), post_data(library))
+    response = client.post(form_url(event), post_data(library, [("B", "b@example.org")], contact_email="b@example.org"))
+    assert "Der er ikke flere ledige pladser." in response.content.decode()
+    assert Participant.objects.count() == 1
+
+
+def test_the_honeypot_refuses_bots(client, event, library):
+    response = client.post(form_url(event), post_data(library, website="http://spam.example.org"))
+    assert response.status_code == 400
+    assert "Formularen kunne ikke sendes." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_csrf_is_required(event, library):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(form_url(event), post_data(library)).status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_rate_limit_per_ip(client, event, library, settings):
+    settings.CACHES = LOCMEM
+    settings.REGISTRATION_RATE_LIMIT_PER_IP = 2
+    from django.core.cache import cache
+
+    cache.clear()
+    for i in range(2):
+        data = post_data(library, [(f"P{i}", f"p{i}@example.org")], contact_email=f"k{i}@example.org")
+        assert client.post(form_url(event), data).status_code == 302
+    response = client.post(form_url(event), post_data(library, [("P9", "p9@example.org")]))
+    assert response.status_code == 429
+    assert "for mange tilmeldinger" in response.content.decode()
+    assert Registration.objects.count() == 2
+
+
+def test_rate_limit_per_contact_email(client, event, library, settings):
+    settings.CACHES = LOCMEM
+    settings.REGISTRATION_RATE_LIMIT_PER_EMAIL = 1
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.post(form_url(event), post_data(library)).status_code == 302
+    response = client.post(form_url(event), post_data(library, [("B", "b@example.org")]), REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert Registration.objects.count() == 1
+
+
+# --- The manage page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def registered(event, library):
+    event.capacity = 2
+    event.save_revision().publish()
+    first = services.register(
+        event,
+        library=library,
+        contact_name="Kontakt",
+        contact_email="kontakt@example.org",
+        participants=people(3),
+        consent=True,
+    )
+    return first
+
+
+def manage_url(result) -> str:
+    return reverse("registration_manage", args=[result.registration.public_id, result.token])
+
+
+def test_manage_page_shows_participants_and_waiting_position(client, registered):
+    html = client.get(manage_url(registered)).content.decode()
+    assert "Deltager 1" in html and "Deltager 3" in html
+    assert "Venteliste (nummer 1)" in html
+
+
+def test_a_wrong_or_expired_link_gets_a_clear_page(client, registered, event):
+    bad = reverse("registration_manage", args=[registered.registration.public_id, "forkert"])
+    response = client.get(bad)
+    assert response.status_code == 404
+    assert "Linket til tilmeldingen er forkert eller udløbet." in response.content.decode()
+    assert client.get("/tilmelding/ikke-et-uuid/token/").status_code == 404
+    services.anonymise_expired(now=event.end + dt.timedelta(days=400))
+    assert client.get(manage_url(registered)).status_code == 404
+
+
+def test_cancelling_one_promotes_the_first_waiting(client, registered, django_capture_on_commit_callbacks):
+    url = manage_url(registered)
+    first = registered.confirmed[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "cancel", "participant": str(first.pk)})
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=first.pk).status == ParticipantStatus.CANCELLED
+    assert Participant.objects.get(pk=registered.waiting[0].pk).status == ParticipantStatus.CONFIRMED
+    assert any("Du har fået en plads" in m.subject for m in mail.outbox)
+
+
+def test_cancel_all_and_bad_cancel_input(client, registered):
+    url = manage_url(registered)
+    response = client.post(url, {"action": "cancel", "participant": "abc"}, follow=True)
+    assert "Vælg, hvem der skal afmeldes." in response.content.decode()
+    response = client.post(url, {"action": "noget-andet"}, follow=True)
+    assert response.status_code == 200
+    client.post(url, {"action": "cancel", "everyone": "on"})
+    assert services.counts(registered.registration.offering_id)["cancelled"] == 3
+
+
+def test_a_participant_of_another_registration_cannot_be_cancelled(client, registered, event, other_library):
+    other = services.register(
+        event,
+        library=other_library,
+        contact_name="B",
+        contact_email="b@example.org",
+        participants=people(1, prefix="anden"),
+        consent=True,
+    )
+    response = client.post(
+        manage_url(registered), {"action": "cancel", "participant": str(other.waiting[0].pk)}, follow=True
+    )
+    assert "Der er ingen tilmeldte deltagere at afmelde." in response.content.decode()
+    assert Participant.objects.get(pk=other.waiting[0].pk).status == ParticipantStatus.WAITING
+
+
+def test_adding_participants_from_the_manage_page(client, registered):
+    data = {
+        "action": "add",
+        "add-TOTAL_FORMS": "1",
+        "add-INITIAL_FORMS": "0",
+        "add-0-name": "Ny kollega",
+        "add-0-email": "ny@example.org",
+    }
+    response = client.post(manage_url(registered), data, follow=True)
+    assert "1 deltager står på venteliste." in response.content.decode()
+    assert Participant.objects.filter(email="ny@example.org", status=ParticipantStatus.WAITING).exists()
+
+
+def test_after_the_change_deadline_the_page_is_read_only(client, registered, event):
+    event.change_deadline = timezone.now() - dt.timedelta(minutes=1)
+    event.registration_closes = timezone.now() - dt.timedelta(minutes=2)
+    event.registration_opens = timezone.now() - dt.timedelta(days=2)
+    event.save_revision().publish()
+    html = client.get(manage_url(registered)).content.decode()
+    assert "Fristen for ændringer er overskredet." in html
+    assert "Afmeld alle" not in html
+    response = client.post(manage_url(registered), {"action": "cancel", "everyone": "on"}, follow=True)
+    assert "Fristen for ændringer er overskredet." in response.content.decode()
+    assert services.counts(event.pk)["cancelled"] == 0
+
+
+def test_the_manage_page_never_leaks_its_link_to_other_sites(client, registered):
+    response = client.get(manage_url(registered))
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_eligibility_rounds_are_shown_on_the_form_and_the_page(client, event, certification_group):
+    from events.registration.models import EligibilityRound
+
+    event.registration_rounds = [
+        EligibilityRound(library_group=certification_group, opens_at=timezone.now() - dt.timedelta(days=1)),
+        EligibilityRound(library_group=None, opens_at=timezone.now() + dt.timedelta(days=7)),
+    ]
+    event.save_revision().publish()
+    for url in (form_url(event), event.url):
+        html = client.get(url).content.decode()
+        assert "Certificeringsbiblioteker: fra" in html
+        assert "Alle biblioteker: fra" in html
+
+
+def test_registering_in_english_gives_english_pages_and_mails(
+    client, event, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en" + form_url(event), post_data(library), follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Your registration" in html
+    assert Registration.objects.get().language == "en"
+    receipt = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
+    assert receipt.subject == f"Registration received: {event.title}"
+    assert "/en/tilmelding/" in receipt.body
+
+
+def test_english_form_errors_are_english(client, event, library):
+    response = client.post("/en" + form_url(event), post_data(library, consent=""))
+    assert "You must accept the privacy notice to register." in response.content.decode()
+
+
+def offer_of(client, offering) -> dict:
+    import json
+
+    html = client.get(offering.url).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    return data.get("offers")
+
+
+def test_json_ld_offers_follow_the_seats(client, event, library):
+    offer = offer_of(client, event)
+    assert offer["availability"] == "https://schema.org/InStock"
+    assert offer["price"] == "0"
+    assert offer["url"].endswith(form_url(event))
+    event.capacity = 1
+    event.save_revision().publish()
+    services.register(
+        event, library=library, contact_name="K", contact_email="k@example.org", participants=people(1), consent=True
+    )
+    assert offer_of(client, event)["availability"] == "https://schema.org/SoldOut"
+    event.registration_enabled = False
+    event.save_revision().publish()
+    assert offer_of(client, event) is None

@@ -1,0 +1,231 @@
+"""The listing and theme page caches (network.caching) follow publishing, unpublishing, edits of themes and
+organisers, and time.
+
+The test settings use the dummy cache; here the local-memory cache of production is switched on, and each test
+checks that what changed shows at once, and that a second request is served from the cache (fewer queries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+import time_machine
+
+from tests.factories import EventPageFactory, ThemeFactory, WebinarPageFactory, aware
+
+pytestmark = pytest.mark.django_db
+
+NOW = aware(2030, 5, 15, 12, 0)
+EVENTS = "/arrangementer/"
+PAST = "/arrangementer/?when=past"
+
+
+@pytest.fixture(autouse=True)
+def locmem_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caching"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def theme(db):
+    return ThemeFactory(name="Verdensmål")
+
+
+def event(section, title, days, themes, **kwargs):
+    start = NOW + dt.timedelta(days=days)
+    return EventPageFactory(
+        parent=section, title=title, start=start, end=start + dt.timedelta(hours=6), themes=themes, **kwargs
+    )
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def titles(content: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r'<h3 class="card__title"><a href="[^"]*">([^<]*)</a>', content)]
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def facet_count(content: str, label: str) -> int | None:
+    match = re.search(rf"{re.escape(label)} <span class=\"filters__count\">\((\d+)\)</span>", content)
+    return int(match.group(1)) if match else None
+
+
+def publish(page, **changes):
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+def test_listing_is_served_from_the_cache_and_shows_a_publish_at_once(client, organisation, event_index, theme):
+    first = event(organisation, "Inspirationsdag", 3, [theme])
+    assert titles(get(client, EVENTS)) == ["Inspirationsdag"]
+
+    publish(first, title="Inspirationsdag om verdensmål")
+    assert titles(get(client, EVENTS)) == ["Inspirationsdag om verdensmål"]
+
+    event(organisation, "Temadag", 5, [theme])
+    content = get(client, EVENTS)
+    assert titles(content) == ["Inspirationsdag om verdensmål", "Temadag"]
+    assert "2 resultater" in content
+    assert facet_count(content, "Verdensmål") == 2
+
+    first.unpublish()
+    content = get(client, EVENTS)
+    assert titles(content) == ["Temadag"]
+    assert facet_count(content, "Verdensmål") == 1
+
+
+def test_a_warm_listing_makes_fewer_queries(client, organisation, event_index, theme):
+    for days in range(1, 6):
+        event(organisation, f"Arrangement {days}", days, [theme])
+    WebinarPageFactory(parent=organisation, title="Webinar", start=NOW + dt.timedelta(days=2), themes=[theme])
+    cold = queries(client, EVENTS)
+    warm = queries(client, EVENTS)
+    assert warm < cold  # cached cards: no specific pages, themes or organisers fetched
+    assert titles(get(client, EVENTS)) == [f"Arrangement {days}" for days in range(1, 6)]
+
+
+def test_past_listing_counts_follow_publishing_unpublishing_and_time(client, organisation, event_index, theme, frozen):
+    other = ThemeFactory(name="Ledelse")
+    old = [event(organisation, f"Afholdt {n}", -n, [theme]) for n in range(1, 4)]
+    soon = event(organisation, "Snart", 1, [theme, other])
+    content = get(client, PAST)
+    assert facet_count(content, "Verdensmål") == 3
+    assert facet_count(content, "Ledelse") is None
+    assert "3 resultater" in content
+
+    event(organisation, "Afholdt om ledelse", -10, [other])
+    content = get(client, PAST)
+    assert facet_count(content, "Ledelse") == 1
+    assert "4 resultater" in content
+
+    old[0].unpublish()
+    content = get(client, PAST)
+    assert facet_count(content, "Verdensmål") == 2
+    assert "3 resultater" in content
+
+    # Time passes: the upcoming event ends and is counted among the past ones, with no publish in between.
+    frozen.shift(dt.timedelta(days=2))
+    content = get(client, PAST)
+    assert titles(content)[0] == "Snart"
+    assert facet_count(content, "Verdensmål") == 3
+    assert facet_count(content, "Ledelse") == 2
+    assert "4 resultater" in content
+    assert soon.title not in titles(get(client, EVENTS))
+
+
+def test_upcoming_counts_hold_until_the_first_offering_ends(client, organisation, event_index, theme, frozen):
+    other = ThemeFactory(name="Ledelse")
+    event(organisation, "Snart", 1, [theme, other])
+    event(organisation, "Senere", 10, [theme])
+    content = get(client, EVENTS)
+    assert "2 resultater" in content
+    assert (facet_count(content, "Verdensmål"), facet_count(content, "Ledelse")) == (2, 1)
+    frozen.shift(dt.timedelta(days=1, hours=5))  # "Snart" is running: still upcoming
+    assert facet_count(get(client, EVENTS), "Ledelse") == 1
+    frozen.shift(dt.timedelta(hours=2))  # and now it has ended, with no publish in between
+    content = get(client, EVENTS)
+    assert titles(content) == ["Senere"]
+    assert "1 resultat" in content
+    assert (facet_count(content, "Verdensmål"), facet_count(content, "Ledelse")) == (1, None)
+
+
+def test_theme_page_moves_an_ended_offering_to_past(client, organisation, theme, frozen):
+    url = f"/tema/{theme.slug}/"
+    event(organisation, "Snart", 1, [theme])
+    event(organisation, "Senere", 10, [theme])
+    event(organisation, "Afholdt", -3, [theme])
+    assert titles(get(client, url)) == ["Snart", "Senere", "Afholdt"]
+    assert titles(get(client, url)) == ["Snart", "Senere", "Afholdt"]  # from the cache
+    frozen.shift(dt.timedelta(days=2))
+    assert titles(get(client, url)) == ["Senere", "Snart", "Afholdt"]
+
+
+def test_card_badge_follows_time(client, organisation, event_index, theme, frozen):
+    event(organisation, "Festival", 1, [theme])
+    assert "Pågår nu" not in get(client, EVENTS)
+    frozen.shift(dt.timedelta(days=1, hours=1))
+    assert "Pågår nu" in get(client, EVENTS)
+
+
+def test_theme_page_follows_publishing_and_theme_and_organiser_edits(client, organisation, theme):
+    url = f"/tema/{theme.slug}/"
+    page = event(organisation, "Inspirationsdag", 3, [theme], organiser=organisation)
+    event(organisation, "Afholdt", -3, [theme], organiser=organisation)
+    content = get(client, url)
+    assert titles(content) == ["Inspirationsdag", "Afholdt"]
+
+    publish(page, title="Ny titel")
+    assert titles(get(client, url)) == ["Ny titel", "Afholdt"]
+
+    other = ThemeFactory(name="Ledelse")
+    page.themes.add(other)
+    page.save_revision().publish()
+    assert ">Ledelse</a>" in get(client, url)
+
+    other.name = "God ledelse"
+    other.save()
+    content = get(client, url)
+    assert ">God ledelse</a>" in content
+    assert ">Ledelse</a>" not in content
+
+    publish(organisation, title="Ny arrangør")
+    assert get(client, url).count("Ny arrangør") == 2
+
+    page.unpublish()
+    assert titles(get(client, url)) == ["Afholdt"]
+
+
+def test_cards_are_not_shared_between_listings_that_show_them_differently(client, organisation, home, theme):
+    event(organisation, "Inspirationsdag", 3, [theme])
+    assert "card__intro" in get(client, f"/tema/{theme.slug}/")  # upcoming cards show the introduction
+    assert "card__intro" not in get(client, "/")  # the home page hides it (hide_intro)
+
+
+def test_main_navigation_follows_a_publish(client, home, event_index):
+    assert ">Arrangementer</a>" in get(client, "/")
+    publish(event_index, title="Kalender")
+    content = get(client, "/")
+    assert ">Kalender</a>" in content
+    assert ">Arrangementer</a>" not in content
+    event_index.unpublish()
+    assert ">Kalender</a>" not in get(client, "/")
+
+
+def test_related_offerings_follow_a_publish(client, organisation, theme):
+    other = ThemeFactory(name="Ledelse")
+    page = event(organisation, "Inspirationsdag", 10, [theme, other])
+    event(organisation, "Deler ét tema", 5, [theme])
+
+    def related() -> list[str]:
+        content = get(client, page.url)
+        match = re.search(r'<section class="related"[^>]*>(.*?)</section>', content, flags=re.S)
+        return titles(match.group(1)) if match else []
+
+    assert related() == ["Deler ét tema"]
+    event(organisation, "Deler to temaer", 40, [theme, other])
+    assert related() == ["Deler to temaer", "Deler ét tema"]
