@@ -53,12 +53,12 @@ def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from .models import PageTheme, Theme
+    from .models import Library, LibraryGroup, Municipality, PageTheme, Theme
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(new_generation, dispatch_uid=f"network-caching-{id(signal)}")
     post_save.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-save")
     post_delete.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-delete")
-    for model in (Theme, PageTheme):
+    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"network-caching-save-{model.__name__}")
         post_delete.connect(new_generation, sender=model, dispatch_uid=f"network-caching-delete-{model.__name__}")

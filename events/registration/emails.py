@@ -3,6 +3,10 @@
 Each message is written to `OutboxMessage` inside the transaction that makes the change it tells about, and handed
 to a background task (django-tasks) once that transaction commits. If sending fails the message stays in the outbox,
 is retried with growing pauses, and after `OUTBOX_MAX_ATTEMPTS` is marked failed where coordinators can see it.
+
+The transaction stores what the message is about (its template, the participants and their places in the queue, the
+manage link) and its subject; the body is rendered when the task sends it. The registration holds the offering's
+lock only as long as it writes rows, and the visitor does not wait for templates (see `make bench-registration`).
 """
 
 from __future__ import annotations
@@ -61,32 +65,74 @@ def ics_attachment(offering) -> dict:
 
 
 def queue(
-    kind: str, to: str, template: str, context: dict, *, registration=None, attachments=()
+    kind: str, to: str, template: str, context: dict, *, registration: Registration, calendar: bool = False
 ) -> OutboxMessage | None:
-    """Render `emails/<template>.txt` and `.html` in Danish, store the message, deliver it after commit."""
+    """Store a message about `registration` and deliver it after commit.
+
+    `context` holds the participants the message is about ("participant", or lists "participants", "confirmed",
+    "waiting", each participant with its `position` in the queue where it has one) and may hold a "manage_url".
+    They are stored by id and rendered with `emails/<template>.txt` and `.html` when the message is sent; the
+    subject is rendered now, so coordinators see it in the outbox. `calendar` attaches the offering's .ics.
+    """
     if not to:
         return None
-    language = registration.language if registration is not None else settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
-            **context,
-        }
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
+    stored = {"manage_url": context.get("manage_url", "")}
+    if "participant" in context:
+        stored["participant"] = _person(context["participant"])
+    for name in ("participants", "confirmed", "waiting"):
+        if name in context:
+            stored[name] = [_person(participant) for participant in context[name]]
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", {**_common(registration), **context}).strip()
     message = OutboxMessage.objects.create(
         registration=registration,
         kind=kind,
         to_email=to,
         subject=" ".join(subject.split())[:200],
-        body_text=text,
-        body_html=html,
-        attachments=list(attachments),
+        template=template,
+        context=stored,
+        calendar=calendar,
     )
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def _person(participant: Participant) -> list:
+    return [participant.pk, getattr(participant, "position", None)]
+
+
+def render(message: OutboxMessage) -> None:
+    """Fill in the body (and calendar file) of a stored message from its template and the participants it names.
+    Raises Participant.DoesNotExist / Registration.DoesNotExist when they have been erased since."""
+    registration = Registration.objects.select_related("offering", "library").get(pk=message.registration_id)
+    stored = message.context
+    ids = {pk for name in ("participants", "confirmed", "waiting") for pk, _ in stored.get(name, [])}
+    if "participant" in stored:
+        ids.add(stored["participant"][0])
+    people = Participant.objects.in_bulk(ids)
+
+    def person(pk: int, position: int | None) -> Participant:
+        if pk not in people:
+            raise Participant.DoesNotExist(f"Participant {pk} is gone (erased or anonymised)")
+        participant = people[pk]
+        participant.position = position
+        return participant
+
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
+        **_common(registration),
+        "manage_url": stored.get("manage_url", ""),
+    }
+    if "participant" in stored:
+        context["participant"] = person(*stored["participant"])
+    for name in ("participants", "confirmed", "waiting"):
+        if name in stored:
+            context[name] = [person(pk, position) for pk, position in stored[name]]
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        message.body_text = render_to_string(f"emails/{message.template}.txt", context)
+        message.body_html = render_to_string(f"emails/{message.template}.html", context)
+        message.attachments = [ics_attachment(registration.offering)] if message.calendar else []
 
 
 def _enqueue(message_id: int) -> None:
@@ -116,12 +162,7 @@ def _number_the_waiting(registration: Registration, waiting: list) -> None:
 
 def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
     _number_the_waiting(registration, waiting)
-    context = {
-        **_common(registration),
-        "manage_url": manage_url(registration, token),
-        "confirmed": confirmed,
-        "waiting": waiting,
-    }
+    context = {"manage_url": manage_url(registration, token), "confirmed": confirmed, "waiting": waiting}
     queue("contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration)
     _to_participants(registration, confirmed, waiting)
 
@@ -132,35 +173,26 @@ def added(registration: Registration, confirmed: list, waiting: list) -> None:
 
 
 def _to_participants(registration: Registration, confirmed: list, waiting: list) -> None:
-    common = _common(registration)
-    attachment = [ics_attachment(registration.offering)] if confirmed else []
     for participant in confirmed:
         queue(
             "confirmed",
             participant.email,
             "participant_confirmed",
-            {**common, "participant": participant},
+            {"participant": participant},
             registration=registration,
-            attachments=attachment,
+            calendar=True,
         )
     for participant in waiting:
-        queue(
-            "waiting",
-            participant.email,
-            "participant_waiting",
-            {**common, "participant": participant},
-            registration=registration,
-        )
+        queue("waiting", participant.email, "participant_waiting", {"participant": participant}, registration=registration)
 
 
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
-    common = _common(registration)
     for participant in participants:
         queue(
             "cancelled",
             participant.email,
             "participant_cancelled",
-            {**common, "participant": participant},
+            {"participant": participant},
             registration=registration,
         )
     if registration.contact_email not in {p.email for p in participants}:
@@ -168,28 +200,27 @@ def cancelled(registration: Registration, participants: list[Participant]) -> No
             "contact_cancelled",
             registration.contact_email,
             "contact_cancelled",
-            {**common, "participants": participants},
+            {"participants": participants},
             registration=registration,
         )
 
 
 def promoted(participant: Participant) -> None:
     registration = participant.registration
-    common = _common(registration)
     queue(
         "promoted",
         participant.email,
         "participant_promoted",
-        {**common, "participant": participant},
+        {"participant": participant},
         registration=registration,
-        attachments=[ics_attachment(registration.offering)],
+        calendar=True,
     )
     if registration.contact_email != participant.email:
         queue(
             "contact_promoted",
             registration.contact_email,
             "contact_promoted",
-            {**common, "participant": participant},
+            {"participant": participant},
             registration=registration,
         )
 
@@ -200,9 +231,9 @@ def reminder(participant: Participant) -> None:
         "reminder",
         participant.email,
         "participant_reminder",
-        {**_common(registration), "participant": participant},
+        {"participant": participant},
         registration=registration,
-        attachments=[ics_attachment(registration.offering)],
+        calendar=True,
     )
 
 
@@ -223,6 +254,12 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
     if not claimed:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
+    if message.template and not message.body_text:
+        try:
+            render(message)
+        except (Participant.DoesNotExist, Registration.DoesNotExist) as error:
+            return _failed(message, error, now, final=True)
+        message.save(update_fields=["body_text", "body_html", "attachments"])
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -233,21 +270,27 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
         email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
         email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    message.attempts += 1
     try:
         email.send()
     except Exception as error:  # noqa: BLE001 - any failure of the mail server keeps the message for a retry
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        message.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
-        message.next_attempt_at = now + backoff(message.attempts)
-        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-        return False
+        return _failed(message, error, now)
+    message.attempts += 1
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = ""
     message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
     return True
+
+
+def _failed(message: OutboxMessage, error: Exception, now: dt.datetime, *, final: bool = False) -> bool:
+    """Record a failed attempt: retried later with a growing pause, or failed for good (coordinators see it)."""
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    failed = final or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    message.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
+    message.next_attempt_at = now + backoff(message.attempts)
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    return False
 
 
 def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> tuple[int, int]:

@@ -224,7 +224,12 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("type"), max_length=30)
     to_email = models.EmailField(_("modtager"), max_length=254)
     subject = models.CharField(_("emne"), max_length=200)
-    body_text = models.TextField(_("tekst"))
+    # What to render when the message is sent (emails.render): the template and the participants it is about.
+    template = models.CharField(_("skabelon"), max_length=50, blank=True)
+    context = models.JSONField(_("indhold"), default=dict, blank=True)
+    calendar = models.BooleanField(_("med kalenderfil"), default=False)
+    # Filled in when the message is sent (or stored as written, for a message without a template).
+    body_text = models.TextField(_("tekst"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
     # [{"filename": ..., "content": ..., "mimetype": ...}]
     attachments = models.JSONField(_("vedhæftninger"), default=list, blank=True)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
 from . import ratelimit, services
@@ -110,6 +111,11 @@ def register(request, page_id: int):
         "page": offering,
         "offering": offering,
         "availability": services.availability(offering),
+        # An empty form is the same for every visitor (the CSRF token stays outside): its fields are rendered once
+        # per content generation (a publish, a library changed), language and number of rows.
+        "form_cache_key": None
+        if form.is_bound
+        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
         "form": form,
         "formset": formset,
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),

@@ -136,3 +136,49 @@ def test_sent_mails_are_deleted_after_a_month_failed_ones_stay(event, library, d
     assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=29)) == 0
     assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=31)) == 2
     assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["failed"]
+
+
+def test_a_registration_stores_its_messages_and_the_task_renders_them(
+    event, library, settings, django_capture_on_commit_callbacks
+):
+    """The transaction writes what each message is about and its subject; the body and the calendar file are
+    rendered by the delivery task, from the stored participants and their places in the queue."""
+    event.capacity = 1
+    event.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = register(event, library, n=2)
+    stored = {m.kind: m for m in OutboxMessage.objects.all()}
+    assert set(stored) == {"contact_receipt", "confirmed", "waiting"}
+    assert all(m.body_text == "" and m.body_html == "" and m.attachments == [] for m in stored.values())
+    assert stored["confirmed"].subject == f"Du har fået plads: {event.title}"
+    assert stored["waiting"].context["participant"] == [result.waiting[0].pk, 1]
+    assert len(callbacks) == 3
+
+    for callback in callbacks:
+        callback()
+
+    assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
+    receipt = OutboxMessage.objects.get(kind="contact_receipt")
+    assert f"/tilmelding/{result.registration.public_id}/{result.token}/" in receipt.body_text
+    assert "som nummer 1." in OutboxMessage.objects.get(kind="waiting").body_text
+    confirmed = OutboxMessage.objects.get(kind="confirmed")
+    assert confirmed.attachments[0]["content"].startswith("BEGIN:VCALENDAR")
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert sent[confirmed.to_email].body == confirmed.body_text
+    assert sent[confirmed.to_email].attachments
+
+
+def test_a_message_about_an_erased_participant_fails_without_sending(
+    event, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        register(event, library)
+    message = OutboxMessage.objects.get(kind="confirmed")
+    Participant.objects.filter(email=message.to_email).delete()  # erased before the worker got to it
+
+    assert emails.deliver(message.pk) is False
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert "Participant" in message.last_error and message.body_text == ""
+    assert not [m for m in mail.outbox if m.to == [message.to_email]]
