@@ -183,7 +183,9 @@ def _to_participants(registration: Registration, confirmed: list, waiting: list)
             calendar=True,
         )
     for participant in waiting:
-        queue("waiting", participant.email, "participant_waiting", {"participant": participant}, registration=registration)
+        queue(
+            "waiting", participant.email, "participant_waiting", {"participant": participant}, registration=registration
+        )
 
 
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
