@@ -67,7 +67,7 @@ def ics_attachment(offering) -> dict:
 def queue(
     kind: str, to: str, template: str, context: dict, *, registration: Registration, calendar: bool = False
 ) -> OutboxMessage | None:
-    """Store a message about `registration` and deliver it after commit.
+    """Store a message about `registration`; `send_after_commit` hands it to the delivery task.
 
     `context` holds the participants the message is about ("participant", or lists "participants", "confirmed",
     "waiting", each participant with its `position` in the queue where it has one) and may hold a "manage_url".
@@ -93,8 +93,14 @@ def queue(
         context=stored,
         calendar=calendar,
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def send_after_commit(*messages: OutboxMessage | None) -> None:
+    """One delivery task for the messages of one change, queued when its transaction commits."""
+    ids = [message.pk for message in messages if message is not None]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
 
 
 def _person(participant: Participant) -> list:
@@ -135,10 +141,10 @@ def render(message: OutboxMessage) -> None:
         message.attachments = [ics_attachment(registration.offering)] if message.calendar else []
 
 
-def _enqueue(message_id: int) -> None:
-    from .tasks import deliver_email
+def _enqueue(message_ids: list[int]) -> None:
+    from .tasks import deliver_emails
 
-    deliver_email.enqueue(message_id)
+    deliver_emails.enqueue(message_ids)
 
 
 def _common(registration: Registration) -> dict:
@@ -163,79 +169,64 @@ def _number_the_waiting(registration: Registration, waiting: list) -> None:
 def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
     _number_the_waiting(registration, waiting)
     context = {"manage_url": manage_url(registration, token), "confirmed": confirmed, "waiting": waiting}
-    queue("contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration)
-    _to_participants(registration, confirmed, waiting)
+    receipt = queue(
+        "contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration
+    )
+    send_after_commit(receipt, *_to_participants(registration, confirmed, waiting))
 
 
 def added(registration: Registration, confirmed: list, waiting: list) -> None:
     _number_the_waiting(registration, waiting)
-    _to_participants(registration, confirmed, waiting)
+    send_after_commit(*_to_participants(registration, confirmed, waiting))
 
 
-def _to_participants(registration: Registration, confirmed: list, waiting: list) -> None:
-    for participant in confirmed:
-        queue(
-            "confirmed",
-            participant.email,
-            "participant_confirmed",
-            {"participant": participant},
-            registration=registration,
-            calendar=True,
-        )
-    for participant in waiting:
-        queue(
-            "waiting", participant.email, "participant_waiting", {"participant": participant}, registration=registration
-        )
+def _to_participants(registration: Registration, confirmed: list, waiting: list) -> list[OutboxMessage | None]:
+    about = [("confirmed", "participant_confirmed", p, True) for p in confirmed]
+    about += [("waiting", "participant_waiting", p, False) for p in waiting]
+    return [
+        queue(kind, p.email, template, {"participant": p}, registration=registration, calendar=calendar)
+        for kind, template, p, calendar in about
+    ]
 
 
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
-    for participant in participants:
-        queue(
-            "cancelled",
-            participant.email,
-            "participant_cancelled",
-            {"participant": participant},
-            registration=registration,
-        )
+    messages = [
+        queue("cancelled", p.email, "participant_cancelled", {"participant": p}, registration=registration)
+        for p in participants
+    ]
     if registration.contact_email not in {p.email for p in participants}:
-        queue(
-            "contact_cancelled",
-            registration.contact_email,
-            "contact_cancelled",
-            {"participants": participants},
-            registration=registration,
+        messages.append(
+            queue(
+                "contact_cancelled",
+                registration.contact_email,
+                "contact_cancelled",
+                {"participants": participants},
+                registration=registration,
+            )
         )
+    send_after_commit(*messages)
 
 
 def promoted(participant: Participant) -> None:
     registration = participant.registration
-    queue(
-        "promoted",
-        participant.email,
-        "participant_promoted",
-        {"participant": participant},
-        registration=registration,
-        calendar=True,
-    )
+    context = {"participant": participant}
+    messages = [
+        queue("promoted", participant.email, "participant_promoted", context, registration=registration, calendar=True)
+    ]
     if registration.contact_email != participant.email:
-        queue(
-            "contact_promoted",
-            registration.contact_email,
-            "contact_promoted",
-            {"participant": participant},
-            registration=registration,
+        messages.append(
+            queue(
+                "contact_promoted", registration.contact_email, "contact_promoted", context, registration=registration
+            )
         )
+    send_after_commit(*messages)
 
 
 def reminder(participant: Participant) -> None:
+    context = {"participant": participant}
     registration = participant.registration
-    queue(
-        "reminder",
-        participant.email,
-        "participant_reminder",
-        {"participant": participant},
-        registration=registration,
-        calendar=True,
+    send_after_commit(
+        queue("reminder", participant.email, "participant_reminder", context, registration=registration, calendar=True)
     )
 
 
@@ -311,8 +302,8 @@ def retry(message_ids, now: dt.datetime | None = None) -> int:
         OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).values_list("pk", flat=True)
     )
     OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
-    for pk in ids:
-        _enqueue(pk)
+    if ids:
+        _enqueue(ids)
     return len(ids)
 
 

@@ -6,5 +6,6 @@ from . import emails
 
 
 @task()
-def deliver_email(message_id: int) -> bool:
-    return emails.deliver(message_id)
+def deliver_emails(message_ids: list[int]) -> int:
+    """The messages of one change (a registration's receipt and each participant's e-mail); returns how many went."""
+    return sum(emails.deliver(message_id) for message_id in message_ids)

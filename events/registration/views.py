@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,10 @@ def _offering(page_id: int) -> OfferingPage:
     offering = OfferingPage.objects.live().public().filter(pk=page_id).first()
     if offering is None or not offering.registration_enabled:
         raise Http404(_("Der er ingen tilmelding til dette tilbud."))
-    return offering.specific
+    offering = offering.specific
+    # The rounds are read by the availability and by the page: fetch them once.
+    prefetch_related_objects([offering], "registration_rounds__library_group")
+    return offering
 
 
 def _rows(request) -> int:
