@@ -1,4 +1,5 @@
-"""Caches that follow publishing: rendered offering cards and the time-independent part of facet counts.
+"""Caches that follow publishing: rendered offering cards, the time-independent part of facet counts, and the
+registration form's offering and empty fields.
 
 Every cached value is keyed on the *content generation*, a token kept in the cache itself and replaced whenever
 something a listing shows may have changed: a page is saved, published, unpublished, moved or deleted, a theme or a
@@ -53,12 +54,14 @@ def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from wagtail.models import PageViewRestriction
+
     from .models import Library, LibraryGroup, Municipality, PageTheme, Theme
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(new_generation, dispatch_uid=f"network-caching-{id(signal)}")
     post_save.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-save")
     post_delete.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-delete")
-    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality):
+    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality, PageViewRestriction):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"network-caching-save-{model.__name__}")
         post_delete.connect(new_generation, sender=model, dispatch_uid=f"network-caching-delete-{model.__name__}")

@@ -229,3 +229,31 @@ def test_related_offerings_follow_a_publish(client, organisation, theme):
     assert related() == ["Deler ét tema"]
     event(organisation, "Deler to temaer", 40, [theme, other])
     assert related() == ["Deler to temaer", "Deler ét tema"]
+
+
+def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(client, event_index):
+    page = event(event_index, "Tilmeldingsdag", 10, [], registration_enabled=True, capacity=10)
+    url = f"/tilmelding/{page.pk}/"
+    assert "Tilmeldingsdag" in get(client, url)
+    with CaptureQueriesContext(connection) as first:
+        get(client, url)
+    with CaptureQueriesContext(connection) as second:
+        get(client, url)
+    # From the cache: the offering, its rounds and the form's 98 libraries. Left: the seats taken, and the site.
+    tables = " ".join(query["sql"] for query in second.captured_queries)
+    assert len(second) == len(first) == 2
+    for table in ('FROM "wagtailcore_page"', "events_eventpage", "pageviewrestriction", "network_library"):
+        assert table not in tables
+
+    page.title = "Tilmeldingsdag, ny dato"
+    page.save_revision().publish()
+    assert "Tilmeldingsdag, ny dato" in get(client, url)
+
+    page.registration_enabled = False
+    page.save_revision().publish()
+    assert client.get(url).status_code == 404
+
+    page.registration_enabled = True
+    page.save_revision().publish()
+    page.unpublish()
+    assert client.get(url).status_code == 404

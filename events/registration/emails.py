@@ -64,10 +64,10 @@ def ics_attachment(offering) -> dict:
     }
 
 
-def queue(
+def compose(
     kind: str, to: str, template: str, context: dict, *, registration: Registration, calendar: bool = False
 ) -> OutboxMessage | None:
-    """Store a message about `registration`; `send_after_commit` hands it to the delivery task.
+    """A message about `registration`; `send_after_commit` stores it and hands it to the delivery task.
 
     `context` holds the participants the message is about ("participant", or lists "participants", "confirmed",
     "waiting", each participant with its `position` in the queue where it has one) and may hold a "manage_url".
@@ -84,7 +84,7 @@ def queue(
             stored[name] = [_person(participant) for participant in context[name]]
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", {**_common(registration), **context}).strip()
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         registration=registration,
         kind=kind,
         to_email=to,
@@ -97,8 +97,10 @@ def queue(
 
 
 def send_after_commit(*messages: OutboxMessage | None) -> None:
-    """One delivery task for the messages of one change, queued when its transaction commits."""
-    ids = [message.pk for message in messages if message is not None]
+    """Store the messages of one change (one INSERT, in the change's transaction) and queue one delivery task for
+    them when the transaction commits."""
+    messages = OutboxMessage.objects.bulk_create([message for message in messages if message is not None])
+    ids = [message.pk for message in messages]
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
 
@@ -169,7 +171,7 @@ def _number_the_waiting(registration: Registration, waiting: list) -> None:
 def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
     _number_the_waiting(registration, waiting)
     context = {"manage_url": manage_url(registration, token), "confirmed": confirmed, "waiting": waiting}
-    receipt = queue(
+    receipt = compose(
         "contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration
     )
     send_after_commit(receipt, *_to_participants(registration, confirmed, waiting))
@@ -184,19 +186,19 @@ def _to_participants(registration: Registration, confirmed: list, waiting: list)
     about = [("confirmed", "participant_confirmed", p, True) for p in confirmed]
     about += [("waiting", "participant_waiting", p, False) for p in waiting]
     return [
-        queue(kind, p.email, template, {"participant": p}, registration=registration, calendar=calendar)
+        compose(kind, p.email, template, {"participant": p}, registration=registration, calendar=calendar)
         for kind, template, p, calendar in about
     ]
 
 
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
     messages = [
-        queue("cancelled", p.email, "participant_cancelled", {"participant": p}, registration=registration)
+        compose("cancelled", p.email, "participant_cancelled", {"participant": p}, registration=registration)
         for p in participants
     ]
     if registration.contact_email not in {p.email for p in participants}:
         messages.append(
-            queue(
+            compose(
                 "contact_cancelled",
                 registration.contact_email,
                 "contact_cancelled",
@@ -211,11 +213,13 @@ def promoted(participant: Participant) -> None:
     registration = participant.registration
     context = {"participant": participant}
     messages = [
-        queue("promoted", participant.email, "participant_promoted", context, registration=registration, calendar=True)
+        compose(
+            "promoted", participant.email, "participant_promoted", context, registration=registration, calendar=True
+        )
     ]
     if registration.contact_email != participant.email:
         messages.append(
-            queue(
+            compose(
                 "contact_promoted", registration.contact_email, "contact_promoted", context, registration=registration
             )
         )
@@ -226,7 +230,9 @@ def reminder(participant: Participant) -> None:
     context = {"participant": participant}
     registration = participant.registration
     send_after_commit(
-        queue("reminder", participant.email, "participant_reminder", context, registration=registration, calendar=True)
+        compose(
+            "reminder", participant.email, "participant_reminder", context, registration=registration, calendar=True
+        )
     )
 
 

@@ -331,11 +331,10 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
         if free is not None and takes_seat:
             free -= 1
     try:
-        with transaction.atomic():
-            # One by one, so every participant has its pk (and its place in the queue) on SQLite as on PostgreSQL.
-            for participant in confirmed + waiting:
-                participant.save()
+        # One INSERT; PostgreSQL and SQLite (3.35 and later) return the primary keys, in this order.
+        Participant.objects.bulk_create(confirmed + waiting)
     except IntegrityError as error:  # the unique e-mail constraint: a second line of defence behind the check
+        # The caller's transaction is spoiled and rolls back as this error leaves it: nothing is written.
         raise RegistrationError(_("En af deltagerne er allerede tilmeldt."), "already_registered") from error
     return confirmed, waiting
 

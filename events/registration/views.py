@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
@@ -26,12 +28,21 @@ DEFAULT_ROWS = 3
 
 
 def _offering(page_id: int) -> OfferingPage:
-    offering = OfferingPage.objects.live().public().filter(pk=page_id).first()
-    if offering is None or not offering.registration_enabled:
+    """The live, public offering with its registration rounds, kept in the cache until the next publish.
+
+    What changes with every registration (the seats taken) is not part of it: `services.availability` counts them,
+    and `services.register` reads the offering again under its lock.
+    """
+    key = cache_key("registration-offering", content_generation(), page_id)
+    offering = cache.get(key)
+    if offering is None:
+        offering = OfferingPage.objects.live().public().filter(pk=page_id).first() or False
+        if offering:
+            offering = offering.specific
+            prefetch_related_objects([offering], "registration_rounds__library_group")
+        cache.set(key, offering, CACHE_TTL)
+    if not offering or not offering.registration_enabled:
         raise Http404(_("Der er ingen tilmelding til dette tilbud."))
-    offering = offering.specific
-    # The rounds are read by the availability and by the page: fetch them once.
-    prefetch_related_objects([offering], "registration_rounds__library_group")
     return offering
 
 

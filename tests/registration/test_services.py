@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 import pytest
@@ -125,6 +126,23 @@ def test_eligibility_rounds_open_to_one_group_first(event, library, other_librar
     later = now + dt.timedelta(days=4)
     register(event, other_library, people(1, start=2), contact_email="b@example.org", now=later)
     assert statuses(event)["confirmed"] == 2
+
+
+def test_the_unique_constraint_backs_the_check_and_a_refused_insert_writes_nothing(event, library):
+    """Should the check miss a taken e-mail, the database's constraint refuses it, and the transaction (here: a new
+    registration and its participants) is rolled back as a whole."""
+    register(event, library, people(1))
+    now = timezone.now()
+    with pytest.raises(RegistrationError) as error, transaction.atomic():
+        registration = Registration(
+            offering=event, library=library, contact_name="B", contact_email="b@example.org", consent_at=now
+        )
+        registration.set_new_token()
+        registration.save()
+        services._seat(event, registration, people(1), now)  # past the check: deltager1 is taken
+    assert error.value.code == "already_registered"
+    assert Registration.objects.filter(offering=event).count() == 1
+    assert Participant.objects.filter(offering=event).count() == 1
 
 
 def test_per_library_maximum(event, library, other_library):
