@@ -1,5 +1,5 @@
-"""Caches that follow publishing: rendered offering cards, the time-independent part of facet counts, and the
-registration form's offering and empty fields.
+"""Caches that follow publishing: rendered offering cards, the time-independent part of facet counts, the
+registration form's offering and empty fields, and the site of a host (network.middleware).
 
 Every cached value is keyed on the *content generation*, a token kept in the cache itself and replaced whenever
 something a listing shows may have changed: a page is saved, published, unpublished, moved or deleted, a theme or a
@@ -54,7 +54,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction, Site
 
     from .models import Library, LibraryGroup, Municipality, PageTheme, Theme
 
@@ -62,6 +62,6 @@ def connect_signals() -> None:
         signal.connect(new_generation, dispatch_uid=f"network-caching-{id(signal)}")
     post_save.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-save")
     post_delete.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-delete")
-    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality, PageViewRestriction):
+    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality, PageViewRestriction, Site):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"network-caching-save-{model.__name__}")
         post_delete.connect(new_generation, sender=model, dispatch_uid=f"network-caching-delete-{model.__name__}")

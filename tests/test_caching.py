@@ -239,9 +239,9 @@ def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(c
         get(client, url)
     with CaptureQueriesContext(connection) as second:
         get(client, url)
-    # From the cache: the offering, its rounds and the form's 98 libraries. Left: the seats taken, and the site.
+    # From the cache: the offering, its rounds, the form's 98 libraries and the site. Left: the seats taken.
     tables = " ".join(query["sql"] for query in second.captured_queries)
-    assert len(second) == len(first) == 2
+    assert len(second) == len(first) == 1
     for table in ('FROM "wagtailcore_page"', "events_eventpage", "pageviewrestriction", "network_library"):
         assert table not in tables
 
@@ -257,3 +257,17 @@ def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(c
     page.save_revision().publish()
     page.unpublish()
     assert client.get(url).status_code == 404
+
+
+def test_the_site_of_a_host_comes_from_the_cache_until_a_site_is_edited(client, event_index):
+    from wagtail.models import Site
+
+    get(client, EVENTS)
+    with CaptureQueriesContext(connection) as cached:
+        get(client, EVENTS)
+    assert not any("wagtailcore_site" in query["sql"] for query in cached.captured_queries)
+
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Netværket, nyt navn"
+    site.save()
+    assert "Netværket, nyt navn" in get(client, EVENTS)
