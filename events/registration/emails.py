@@ -159,17 +159,8 @@ def _common(registration: Registration) -> dict:
     }
 
 
-def _number_the_waiting(registration: Registration, waiting: list) -> None:
-    """Give each waiting participant its place in the queue (`position`), for the e-mails."""
-    from .services import waiting_positions
-
-    positions = waiting_positions(registration.offering_id) if waiting else {}
-    for participant in waiting:
-        participant.position = positions.get(participant.pk)
-
-
 def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
-    _number_the_waiting(registration, waiting)
+    """The receipt and each participant's message; `waiting` hold their `position` (services._seat)."""
     context = {"manage_url": manage_url(registration, token), "confirmed": confirmed, "waiting": waiting}
     receipt = compose(
         "contact_receipt", registration.contact_email, "contact_receipt", context, registration=registration
@@ -178,7 +169,6 @@ def registered(registration: Registration, token: str, confirmed: list, waiting:
 
 
 def added(registration: Registration, confirmed: list, waiting: list) -> None:
-    _number_the_waiting(registration, waiting)
     send_after_commit(*_to_participants(registration, confirmed, waiting))
 
 

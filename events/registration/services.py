@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -294,8 +294,14 @@ def log(registration, action: str, actor: Actor, participant=None, detail: str =
 
 
 def _seat(offering: OfferingPage, registration: Registration, people: list[ParticipantData], now) -> tuple:
-    """Insert participants in order: confirmed while seats remain, then waiting (or refuse, without a list)."""
-    free = seats_left(offering)
+    """Insert participants in order: confirmed while seats remain, then waiting (or refuse, without a list).
+    Each participant on the waiting list gets its place in the queue as `position`."""
+    taken = Participant.objects.filter(offering=offering).aggregate(
+        confirmed=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=ParticipantStatus.WAITING)),
+        last_queued=Max("queued_at"),
+    )
+    free = None if offering.capacity is None else max(offering.capacity - taken["confirmed"], 0)
     if free is not None and len(people) > free and not offering.waiting_list:
         if free == 0:
             raise RegistrationError(_("Der er ikke flere ledige pladser."), "full")
@@ -311,7 +317,10 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
     # The place in the queue is stamped under the lock: `now` may have been read before it (by the view, or at the
     # start of `register`), and a request that read the clock earlier but got the lock later must not jump ahead of
     # people who were already given their seat or told their place on the waiting list.
-    queued_at = max(now, timezone.now())
+    # After everyone already in the queue, whatever the clocks of other processes said: so the new places on the
+    # waiting list follow the ones taken (`waiting_positions` orders by queued_at, then pk).
+    queued_at = max(now, timezone.now(), taken["last_queued"] or now)
+    position = taken["waiting"]
     confirmed, waiting = [], []
     for person in people:
         takes_seat = free is None or free > 0
@@ -327,6 +336,9 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
             queued_at=queued_at,
             confirmed_at=now if takes_seat else None,
         )
+        if not takes_seat:
+            position += 1
+            participant.position = position
         (confirmed if takes_seat else waiting).append(participant)
         if free is not None and takes_seat:
             free -= 1

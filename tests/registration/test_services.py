@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import pytest
+import time_machine
 
 from events.registration import services
 from events.registration.models import (
@@ -143,6 +144,21 @@ def test_the_unique_constraint_backs_the_check_and_a_refused_insert_writes_nothi
     assert error.value.code == "already_registered"
     assert Registration.objects.filter(offering=event).count() == 1
     assert Participant.objects.filter(offering=event).count() == 1
+
+
+def test_a_new_place_on_the_waiting_list_comes_last_even_if_a_clock_was_behind(event, library, other_library):
+    """A process whose clock is behind must not put its participant before those already waiting: the place and the
+    e-mail's number follow the queue."""
+    event.capacity = 1
+    event.save_revision().publish()
+    first = register(event, library, people(2))  # one seat, one waiting
+    behind = first.waiting[0].queued_at - dt.timedelta(minutes=5)
+    with time_machine.travel(behind, tick=False):
+        second = register(event, other_library, people(1, start=10), contact_email="b@example.org", now=behind)
+    newcomer = second.waiting[0]
+    assert newcomer.position == 2
+    assert services.waiting_positions(event.pk)[newcomer.pk] == 2
+    assert newcomer.queued_at >= first.waiting[0].queued_at
 
 
 def test_per_library_maximum(event, library, other_library):
