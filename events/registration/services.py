@@ -296,11 +296,18 @@ def log(registration, action: str, actor: Actor, participant=None, detail: str =
 def _seat(offering: OfferingPage, registration: Registration, people: list[ParticipantData], now) -> tuple:
     """Insert participants in order: confirmed while seats remain, then waiting (or refuse, without a list).
     Each participant on the waiting list gets its place in the queue as `position`."""
-    taken = Participant.objects.filter(offering=offering).aggregate(
-        confirmed=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=ParticipantStatus.WAITING)),
-        last_queued=Max("queued_at"),
+    # One query under the lock: the seats and the waiting list as published now, and how they are taken.
+    taken = (
+        OfferingPage.objects.filter(pk=offering.pk)
+        .values("capacity", "waiting_list")
+        .annotate(
+            confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
+            waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
+            last_queued=Max("participants__queued_at"),
+        )
+        .get()
     )
+    offering.capacity, offering.waiting_list = taken["capacity"], taken["waiting_list"]
     free = None if offering.capacity is None else max(offering.capacity - taken["confirmed"], 0)
     if free is not None and len(people) > free and not offering.waiting_list:
         if free == 0:
@@ -367,11 +374,11 @@ def register(
     if not consent:
         raise RegistrationError(_("Du skal acceptere privatlivserklæringen for at tilmelde."), "consent")
     with transaction.atomic():
-        lock_offering(offering.pk)
-        offering = OfferingPage.objects.get(pk=offering.pk)  # fresh, after the lock
+        # What does not depend on the seats is checked and written before the lock, so the lock is held only
+        # while seats are counted and given. An e-mail taken meanwhile is refused by the unique constraint.
+        offering = OfferingPage.objects.get(pk=offering.pk)  # fresh
         check_open(offering, library, now)
         check_participants(participants, offering)
-        check_library_limit(offering, library, len(participants))
         registration = Registration(
             offering=offering,
             library=library,
@@ -384,6 +391,8 @@ def register(
         )
         token = registration.set_new_token()
         registration.save()
+        lock_offering(offering.pk)  # until commit: the seats, the library's maximum, the queue
+        check_library_limit(offering, library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
         log(registration, LogAction.REGISTERED, CONTACT, detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter")
         emails.registered(registration, token, confirmed, waiting)

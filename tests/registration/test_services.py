@@ -161,6 +161,26 @@ def test_a_new_place_on_the_waiting_list_comes_last_even_if_a_clock_was_behind(e
     assert newcomer.queued_at >= first.waiting[0].queued_at
 
 
+def test_seats_are_counted_against_the_capacity_as_published_when_the_lock_is_taken(event, library):
+    """A registration that read the offering before a coordinator lowered its capacity still gets no seat beyond it:
+    the capacity is read again under the lock."""
+    stale = type(event).objects.get(pk=event.pk)
+    assert stale.capacity == 10
+    event.capacity = 1
+    event.save_revision().publish()
+    now = timezone.now()
+    with transaction.atomic():
+        registration = Registration(
+            offering=event, library=library, contact_name="K", contact_email="k@example.org", consent_at=now
+        )
+        registration.set_new_token()
+        registration.save()
+        services.lock_offering(event.pk)
+        confirmed, waiting = services._seat(stale, registration, people(3), now)
+    assert (len(confirmed), len(waiting)) == (1, 2)
+    assert statuses(event)["confirmed"] == 1
+
+
 def test_per_library_maximum(event, library, other_library):
     event.max_per_library = 3
     event.save_revision().publish()
