@@ -15,7 +15,9 @@ The requests arrive as they would from the TLS proxy in front of gunicorn (READM
 `X-Forwarded-Proto: https`, so the production settings' secure CSRF cookie and Referer check apply unchanged.
 
 Target (issue 4): p95 of the POST <= 200 ms, no errors, no overbooking (confirmed == min(capacity, registered),
-waiting positions 1..n without gaps). Reported, not asserted. Prints a table; writes var/bench/registration.json.
+waiting positions 1..n without gaps). The load runs `--runs` times (3), each on a fresh offering and server, and the
+median run is reported with every run's p95 beside it: the machines are shared and their speed varies by a third from
+one minute to the next. Reported, not asserted. Prints a table; writes var/bench/registration.json.
 """
 
 from __future__ import annotations
@@ -240,6 +242,7 @@ def main() -> int:
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the README's production line)")
     parser.add_argument("--tasks", choices=["database", "immediate"], default="database")
+    parser.add_argument("--runs", type=int, default=3, help="repeat on a fresh offering; the median run is reported")
     args = parser.parse_args()
 
     server_url = os.environ.get("DATABASE_URL", "")
@@ -252,9 +255,29 @@ def main() -> int:
     env.update(REGISTRATION_RATE_LIMIT_PER_IP="0", REGISTRATION_RATE_LIMIT_PER_EMAIL="0", TASKS_BACKEND=args.tasks)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+
+    runs = [one_run(env, args) for _ in range(args.runs)]
+    # The machines are shared and noisy: each run is whole (its own fresh offering and server); report the median
+    # run by POST p95, and every run's figures beside it.
+    report = sorted(runs, key=lambda r: r["post_p95_ms"])[len(runs) // 2]
+    report = {
+        **report,
+        "runs": args.runs,
+        "post_p95_ms_per_run": [r["post_p95_ms"] for r in runs],
+        "registrations_per_s_per_run": [r["registrations_per_s"] for r in runs],
+        "all_runs_consistent": all(r["seats"]["ok"] and r["errors"] == 0 for r in runs),
+    }
+    report["met"] = report["met"] and report["all_runs_consistent"]
+    print_table(report)
+    (VAR / "registration.json").write_text(json.dumps(report, indent=2))
+    print(f"\nFigures written to {VAR / 'registration.json'}")
+    return 0
+
+
+def one_run(env: dict, args) -> dict:
+    """A fresh offering, a fresh gunicorn, the load, and the check of seats and queue."""
     setup = shell(env, SETUP.format(slug=SLUG, capacity=args.capacity))
     path = f"/tilmelding/{setup['page_id']}/"
-
     port = free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
@@ -285,7 +308,11 @@ def main() -> int:
         and registered == measured["registrations"]
         and seats["positions_gapless"]
     )
-    report = {
+    print(
+        f"  run: {measured['registrations_per_s']} registrations/s, POST p95 {measured['post_p95_ms']} ms, "
+        f"{measured['errors']} errors, seats {'ok' if seats['ok'] else 'NOT OK'}"
+    )
+    return {
         "clients": args.clients,
         "gunicorn_workers": args.workers,
         "tasks_backend": args.tasks,
@@ -295,16 +322,16 @@ def main() -> int:
         "p95_target_ms": P95_TARGET_MS,
         "met": measured["post_p95_ms"] <= P95_TARGET_MS and measured["errors"] == 0 and seats["ok"],
     }
-    print_table(report)
-    (VAR / "registration.json").write_text(json.dumps(report, indent=2))
-    print(f"\nFigures written to {VAR / 'registration.json'}")
-    return 0
 
 
 def print_table(r: dict) -> None:
     s = r["seats"]
     rows = [
         ("clients / gunicorn workers", f"{r['clients']} / {r['gunicorn_workers']} (tasks: {r['tasks_backend']})"),
+        (
+            "runs (median shown)",
+            f"{r['runs']}: POST p95 {r['post_p95_ms_per_run']} ms, {r['registrations_per_s_per_run']} registrations/s",
+        ),
         ("registrations", f"{r['registrations']} in {r['seconds']} s"),
         ("throughput", f"{r['registrations_per_s']} registrations/s"),
         ("POST median / p95 / max", f"{r['post_median_ms']} / {r['post_p95_ms']} / {r['post_max_ms']} ms"),
@@ -313,6 +340,7 @@ def print_table(r: dict) -> None:
         ("confirmed / waiting", f"{s['confirmed']} / {s['waiting']} for {s['capacity']} seats"),
         ("overbooking", "none" if not s["overbooked"] else "OVERBOOKED"),
         ("seats and queue consistent", "yes" if s["ok"] else "NO"),
+        ("all runs: no errors, seats ok", "yes" if r["all_runs_consistent"] else "NO"),
         ("e-mails in the outbox", f"{s['outbox']} ({s['tasks_queued']} delivery tasks queued)"),
     ]
     print("\nregistration benchmark (PostgreSQL, gunicorn on loopback, production settings)")
