@@ -1,8 +1,9 @@
 """`make bench`: server time per page kind at N=200 and N=20,000 offerings, on SQLite and (when DATABASE_URL points at
 PostgreSQL) on PostgreSQL, against gunicorn on loopback with the production settings.
 
-Reports median and p95 per page kind, the peak resident memory of the server while serving the big database and of
-`generate_volume` while building it, prints a table and writes the figures to var/bench/results.json.
+Reports median and p95 per page kind (100 requests each, the sizes served side by side and asked in turn), the peak
+resident memory of the server while serving the big database and of `generate_volume` while building it, prints a
+table and writes the figures to var/bench/results.json.
 Databases are built once per (database, N, seed) and reused by later runs; `make bench-clean` removes them.
 
 Targets (issue 3): p95 <= 100 ms for every page at N=20,000 and at most 2x its own N=200 figure; server peak RSS
@@ -33,7 +34,7 @@ VAR = ROOT / "var" / "bench"
 PYTHON = sys.executable
 SEED = 1
 SIZES = (200, 20_000)
-REQUESTS = 60
+REQUESTS = 100
 WARMUP = 5
 P95_TARGET_MS = 100.0
 GROWTH_TARGET = 2.0
@@ -196,50 +197,71 @@ def rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
-def serve_and_measure(kind: str, size: int, only: str = "") -> dict:
+def start_server(kind: str, size: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn (one sync worker, production settings) on the (kind, size) database; returns it and its port."""
     env = base_env(database_url_for(kind, size))
-    urls = targets(env)
-    if only:
-        urls = {name: url for name, url in urls.items() if (name in SEARCH_PAGES) == (only == "search")}
     port = free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+
+
+def fetch_ms(port: int, path: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:  # noqa: S310
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"{path}: HTTP {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def serve_and_measure(kind: str, sizes: list[int], only: str = "") -> dict[int, dict]:
+    """Every page kind at every size, the sizes served side by side and asked in turn (request i of N=200, then
+    request i of N=20,000, ...): the machines are shared and their speed drifts, and taking turns exposes both sizes
+    to the same drift, so the growth ratio measures the archive, not the minute it was measured in."""
+    urls = {size: targets(base_env(database_url_for(kind, size))) for size in sizes}
+    names = list(urls[sizes[0]])
+    if only:
+        names = [name for name in names if (name in SEARCH_PAGES) == (only == "search")]
+    servers = {}
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        worker = worker_pid(server.pid)
-        results = {}
-        for name, path in urls.items():
-            times = []
+        for size in sizes:
+            servers[size] = start_server(kind, size)
+        workers = {size: worker_pid(server.pid) for size, (server, _port) in servers.items()}
+        results: dict[int, dict] = {size: {} for size in sizes}
+        for name in names:
+            times: dict[int, list[float]] = {size: [] for size in sizes}
             for i in range(WARMUP + REQUESTS):
-                started = time.perf_counter()
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:  # noqa: S310
-                    response.read()
-                    if response.status != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status}")
-                elapsed = (time.perf_counter() - started) * 1000
-                if i >= WARMUP:
-                    times.append(elapsed)
-            times.sort()
-            results[name] = {
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-            }
-        results["_server_peak_rss_mb"] = round(rss_mb(worker), 1)
+                order = sizes if i % 2 == 0 else sizes[::-1]
+                for size in order:
+                    elapsed = fetch_ms(servers[size][1], urls[size][name])
+                    if i >= WARMUP:
+                        times[size].append(elapsed)
+            for size in sizes:
+                ordered = sorted(times[size])
+                results[size][name] = {
+                    "median_ms": round(statistics.median(ordered), 1),
+                    "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+                }
+        for size in sizes:
+            results[size]["_server_peak_rss_mb"] = round(rss_mb(workers[size]), 1)
         return results
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server, _port in servers.values():
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def worker_pid(master: int) -> int:
@@ -272,13 +294,15 @@ def main() -> int:
 
     report: dict = {"seed": SEED, "requests_per_page": REQUESTS, "results": {}}
     for kind in kinds:
+        built = {}
         for size in sizes:
-            built = build(kind, size)
+            built[size] = build(kind, size)
             if args.only != "listing":
-                built.update(build_index(kind, size, again=args.reindex))
+                built[size].update(build_index(kind, size, again=args.reindex))
             analyze(kind, size)
-            measured = serve_and_measure(kind, size, args.only)
-            report["results"][f"{kind}-{size}"] = {**built, **measured}
+        measured = serve_and_measure(kind, sizes, args.only)
+        for size in sizes:
+            report["results"][f"{kind}-{size}"] = {**built[size], **measured[size]}
     print_table(report, kinds, sizes)
     (VAR / "results.json").write_text(json.dumps(report, indent=2))
     print(f"\nFigures written to {VAR / 'results.json'}")
