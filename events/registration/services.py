@@ -321,11 +321,10 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
             % {"free": free},
             "full",
         )
-    # The place in the queue is stamped under the lock: `now` may have been read before it (by the view, or at the
-    # start of `register`), and a request that read the clock earlier but got the lock later must not jump ahead of
-    # people who were already given their seat or told their place on the waiting list.
-    # After everyone already in the queue, whatever the clocks of other processes said: so the new places on the
-    # waiting list follow the ones taken (`waiting_positions` orders by queued_at, then pk).
+    # The place in the queue is stamped under the lock, after everyone already in it: `now` may have been read
+    # before the lock (by the view, or at the start of `register`), and another process's clock may be ahead, but a
+    # newcomer must not jump ahead of people already given a seat or told their place (`waiting_positions` orders by
+    # queued_at, then pk).
     queued_at = max(now, timezone.now(), taken["last_queued"] or now)
     position = taken["waiting"]
     confirmed, waiting = [], []

@@ -31,7 +31,7 @@ def _offering(page_id: int) -> OfferingPage:
     """The live, public offering with its registration rounds, kept in the cache until the next publish.
 
     What changes with every registration (the seats taken) is not part of it: `services.availability` counts them,
-    and `services.register` reads the offering again under its lock.
+    and `services.register` reads the offering again (its capacity under the lock).
     """
     key = cache_key("registration-offering", content_generation(), page_id)
     offering = cache.get(key)
