@@ -83,8 +83,8 @@ def compose(
         if name in context:
             stored[name] = [_person(participant) for participant in context[name]]
     with translation.override(registration.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", {**_common(registration), **context}).strip()
-    message = OutboxMessage(
+        subject = render_to_string(f"emails/{template}_subject.txt", _common(registration, **context)).strip()
+    return OutboxMessage(
         registration=registration,
         kind=kind,
         to_email=to,
@@ -93,7 +93,6 @@ def compose(
         context=stored,
         calendar=calendar,
     )
-    return message
 
 
 def send_after_commit(*messages: OutboxMessage | None) -> None:
@@ -121,17 +120,12 @@ def render(message: OutboxMessage) -> None:
 
     def person(pk: int, position: int | None) -> Participant:
         if pk not in people:
-            raise Participant.DoesNotExist(f"Participant {pk} is gone (erased or anonymised)")
+            raise Participant.DoesNotExist(f"Participant {pk} is gone (erased on request)")
         participant = people[pk]
         participant.position = position
         return participant
 
-    context = {
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
-        **_common(registration),
-        "manage_url": stored.get("manage_url", ""),
-    }
+    context = _common(registration, manage_url=stored.get("manage_url", ""))
     if "participant" in stored:
         context["participant"] = person(*stored["participant"])
     for name in ("participants", "confirmed", "waiting"):
@@ -149,13 +143,17 @@ def _enqueue(message_ids: list[int]) -> None:
     deliver_emails.enqueue(message_ids)
 
 
-def _common(registration: Registration) -> dict:
+def _common(registration: Registration, **context) -> dict:
+    """What every e-mail's templates may use, and `context`."""
     offering = registration.offering
     return {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
         "registration": registration,
         "offering": offering,
         "offering_url": page_url(offering),
         "library": registration.library,
+        **context,
     }
 
 
