@@ -17,6 +17,7 @@ what is indexed); `--only listing|search` measures one section.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -197,25 +198,30 @@ def rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
-def start_server(kind: str, size: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn (one sync worker, production settings) on the (kind, size) database; returns it and its port."""
-    env = base_env(database_url_for(kind, size))
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int = 1):
+    """gunicorn (sync workers, the settings in `env`) on a free loopback port, once it answers; yields the process
+    and its port, and stops it afterwards."""
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
-            return server, port
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.2)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield server, port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def fetch_ms(port: int, path: str) -> float:
@@ -235,10 +241,8 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "") -> dict[int, 
     names = list(urls[sizes[0]])
     if only:
         names = [name for name in names if (name in SEARCH_PAGES) == (only == "search")]
-    servers = {}
-    try:
-        for size in sizes:
-            servers[size] = start_server(kind, size)
+    with contextlib.ExitStack() as stack:
+        servers = {size: stack.enter_context(gunicorn(base_env(database_url_for(kind, size)))) for size in sizes}
         workers = {size: worker_pid(server.pid) for size, (server, _port) in servers.items()}
         results: dict[int, dict] = {size: {} for size in sizes}
         for name in names:
@@ -258,10 +262,6 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "") -> dict[int, 
         for size in sizes:
             results[size]["_server_peak_rss_mb"] = round(rss_mb(workers[size]), 1)
         return results
-    finally:
-        for server, _port in servers.values():
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
 
 
 def worker_pid(master: int) -> int:

@@ -26,9 +26,7 @@ import argparse
 import json
 import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -46,7 +44,7 @@ from tests.benchmarks.bench import (  # noqa: E402 - the page benchmark's helper
     VAR,
     base_env,
     ensure_postgres_database,
-    free_port,
+    gunicorn,
     run,
 )
 
@@ -278,27 +276,9 @@ def one_run(env: dict, args) -> dict:
     """A fresh offering, a fresh gunicorn, the load, and the check of seats and queue."""
     setup = shell(env, SETUP.format(slug=SLUG, capacity=args.capacity))
     path = f"/tilmelding/{setup['page_id']}/"
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
+    with gunicorn(env, workers=args.workers) as (_server, port):
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/robots.txt", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
         measured = load(base, path, setup["libraries"], args.clients, args.registrations, args.seconds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     seats = shell(env, CHECK.format(slug=SLUG))
     registered = seats["confirmed"] + seats["waiting"]

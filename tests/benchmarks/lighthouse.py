@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import PYTHON, ROOT, VAR, base_env, free_port, run  # noqa: E402
+from bench import PYTHON, ROOT, VAR, base_env, gunicorn, run  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -53,18 +50,6 @@ def targets(env: dict) -> dict[str, str]:
     )
     out = run([PYTHON, "manage.py", "shell", "-c", script], env, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def lighthouse(url: str, output: Path, attempts: int = 3) -> dict:
@@ -109,22 +94,12 @@ def main() -> int:
     env = {**base_env(f"sqlite:///{DATABASE}"), "TASKS_BACKEND": "immediate"}
     build(env)
     urls = targets(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
     results = {}
-    try:
-        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+    with gunicorn(env, workers=2) as (_server, port):
         for name, path in urls.items():
             print(f"== lighthouse {name}: {path}", flush=True)
             report = lighthouse(f"http://127.0.0.1:{port}{path}", VAR / f"lighthouse-{name}.json")
             results[name] = {"path": path, **summary(report)}
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     print()
     print(f"  {'page':<10}" + "".join(f"{name:>16}" for name in CATEGORIES))
