@@ -281,8 +281,8 @@ def seats_left(offering: OfferingPage) -> int | None:
 # --- Writing -------------------------------------------------------------------------------------------------------
 
 
-def log(registration, action: str, actor: Actor, participant=None, detail: str = "", now=None) -> None:
-    RegistrationLogEntry.objects.create(
+def _log_entry(registration, action: str, actor: Actor, participant=None, detail: str = "", now=None):
+    return RegistrationLogEntry(
         registration=registration,
         participant=participant,
         action=action,
@@ -291,6 +291,44 @@ def log(registration, action: str, actor: Actor, participant=None, detail: str =
         detail=detail[:200],
         created_at=now or timezone.now(),
     )
+
+
+def log(registration, action: str, actor: Actor, participant=None, detail: str = "", now=None) -> None:
+    _log_entry(registration, action, actor, participant, detail, now).save()
+
+
+def log_each(action: str, actor: Actor, participants: list[Participant], now: dt.datetime) -> None:
+    """One log entry per participant (each under its own registration), in one INSERT."""
+    RegistrationLogEntry.objects.bulk_create(
+        [_log_entry(p.registration, action, actor, participant=p, now=now) for p in participants]
+    )
+
+
+def _set_status(participants: list[Participant], status: str, now: dt.datetime) -> None:
+    """Give the participants a new status (and its time stamp) in one UPDATE, and in memory."""
+    stamp = {ParticipantStatus.CONFIRMED: "confirmed_at", ParticipantStatus.CANCELLED: "cancelled_at"}[status]
+    Participant.objects.filter(pk__in=[p.pk for p in participants]).update(status=status, **{stamp: now})
+    for participant in participants:
+        participant.status = status
+        setattr(participant, stamp, now)
+
+
+def _give_seats(participants: list[Participant], actor: Actor, now: dt.datetime) -> None:
+    """Waiting participants get a seat each: confirmed, logged, and told (with their contact)."""
+    _set_status(participants, ParticipantStatus.CONFIRMED, now)
+    log_each(LogAction.PROMOTED, actor, participants, now)
+    for participant in participants:
+        emails.promoted(participant)
+
+
+def _locked_for_change(registration: Registration, actor: Actor, now: dt.datetime) -> OfferingPage:
+    """Take the offering's lock for a change to `registration`; the offering as it is now. A contact may change
+    nothing after the change deadline."""
+    lock_offering(registration.offering_id)
+    offering = OfferingPage.objects.get(pk=registration.offering_id)
+    registration.offering = offering
+    check_changes_allowed(registration, actor, now)
+    return offering
 
 
 def _seat(offering: OfferingPage, registration: Registration, people: list[ParticipantData], now) -> tuple:
@@ -415,16 +453,12 @@ def add_participants(
     """Add participants to an existing registration, under the same rules as a new one."""
     now = now or timezone.now()
     with transaction.atomic():
-        lock_offering(registration.offering_id)
-        offering = OfferingPage.objects.get(pk=registration.offering_id)
-        registration.offering = offering
-        check_changes_allowed(registration, actor, now)
+        offering = _locked_for_change(registration, actor, now)
         check_open(offering, registration.library, now)
         check_participants(participants, offering)
         check_library_limit(offering, registration.library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
-        for participant in confirmed + waiting:
-            log(registration, LogAction.ADDED, actor, participant=participant, now=now)
+        log_each(LogAction.ADDED, actor, confirmed + waiting, now)
         emails.added(registration, confirmed, waiting)
     return confirmed, waiting
 
@@ -436,12 +470,8 @@ def fill_free_seats(offering: OfferingPage, now: dt.datetime) -> list[Participan
     promoted = list(
         queue.select_related("registration") if free is None else queue.select_related("registration")[:free]
     )
-    for participant in promoted:
-        participant.status = ParticipantStatus.CONFIRMED
-        participant.confirmed_at = now
-        participant.save(update_fields=["status", "confirmed_at"])
-        log(participant.registration, LogAction.PROMOTED, SYSTEM, participant=participant, now=now)
-        emails.promoted(participant)
+    if promoted:
+        _give_seats(promoted, SYSTEM, now)
     return promoted
 
 
@@ -458,21 +488,15 @@ def cancel_participants(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        lock_offering(registration.offering_id)
-        offering = OfferingPage.objects.get(pk=registration.offering_id)
-        registration.offering = offering
-        check_changes_allowed(registration, actor, now)
+        offering = _locked_for_change(registration, actor, now)
         chosen = registration.participants.filter(status__in=ACTIVE)
         if participant_ids is not None:
             chosen = chosen.filter(pk__in=participant_ids)
         cancelled = list(chosen)
         if not cancelled:
             raise RegistrationError(_("Der er ingen tilmeldte deltagere at afmelde."), "nothing_to_cancel")
-        for participant in cancelled:
-            participant.status = ParticipantStatus.CANCELLED
-            participant.cancelled_at = now
-            participant.save(update_fields=["status", "cancelled_at"])
-            log(registration, LogAction.CANCELLED, actor, participant=participant, now=now)
+        _set_status(cancelled, ParticipantStatus.CANCELLED, now)
+        log_each(LogAction.CANCELLED, actor, cancelled, now)
         emails.cancelled(registration, cancelled)
         promoted = fill_free_seats(offering, now) if now < offering.end else []
     return cancelled, promoted
@@ -492,11 +516,7 @@ def promote(participant: Participant, *, actor: Actor, now: dt.datetime | None =
             raise RegistrationError(
                 _("Der er ingen ledige pladser. Hæv antallet af pladser eller afmeld en deltager først."), "full"
             )
-        participant.status = ParticipantStatus.CONFIRMED
-        participant.confirmed_at = now
-        participant.save(update_fields=["status", "confirmed_at"])
-        log(participant.registration, LogAction.PROMOTED, actor, participant=participant, now=now)
-        emails.promoted(participant)
+        _give_seats([participant], actor, now)
     return participant
 
 

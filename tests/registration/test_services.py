@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
@@ -378,3 +379,22 @@ def test_the_queue_follows_the_order_places_are_given_not_the_clock_read_before_
 def test_months_before_keeps_the_day_or_takes_the_last_of_a_shorter_month(moment, months, expected):
     start = dt.datetime(*moment, 12, tzinfo=dt.UTC)
     assert services.months_before(start, months) == dt.datetime(*expected, 12, tzinfo=dt.UTC)
+
+
+def test_cancelling_or_adding_many_participants_costs_the_queries_of_one(event, library, other_library):
+    """The status change, the log and the e-mails of a change are written in one statement each, however many
+    participants it touches."""
+    one = register(event, library, people(1))
+    three = register(event, other_library, people(3, start=10), contact_email="b@example.org")
+
+    def queries(change) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            change()
+        return len(captured)
+
+    assert queries(lambda: services.cancel_participants(one.registration)) == queries(
+        lambda: services.cancel_participants(three.registration)
+    )
+    assert queries(lambda: services.add_participants(one.registration, people(1, start=20))) == queries(
+        lambda: services.add_participants(three.registration, people(3, start=30))
+    )
