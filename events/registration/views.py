@@ -90,7 +90,8 @@ def _outcome_message(request, confirmed, waiting) -> None:
 def register(request, page_id: int):
     offering = _offering(page_id)
     tracks = offering.registration_tracks
-    formset_class = participant_formset(extra=_rows(request))
+    rows = _rows(request)
+    formset_class = participant_formset(extra=rows)
     status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST)
@@ -130,7 +131,7 @@ def register(request, page_id: int):
         # per content generation (a publish, a library changed), language and number of rows.
         "form_cache_key": None
         if form.is_bound
-        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
+        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, rows),
         "form": form,
         "formset": formset,
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),

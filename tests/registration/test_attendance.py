@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def course(course_index):
-    """Like conftest's `course` (2 seats, 2 course days), with an activity between the days; sessions are built, not
-    created, so the page saves them (conftest's `CourseSessionFactory(...)` saves them without a page)."""
+    """Like conftest's `course` (2 seats, 2 course days), with an activity between the days: the grid shows course
+    days only."""
     start = timezone.localdate() + dt.timedelta(days=20)
     return CoursePageFactory(
         parent=course_index,
