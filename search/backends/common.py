@@ -1,8 +1,18 @@
-"""What the Danish database backends add to every page they index."""
+"""What the Danish database backends share: the kind words they add to every page they index, and results read from
+ranked index rows."""
 
 from __future__ import annotations
 
 from wagtail.models import Page
+
+INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+def has_integer_key(model) -> bool:
+    """Whether the model's primary key is an integer (a page type's key is its link to wagtailcore.Page)."""
+    pk = model._meta.pk
+    key = pk.target_field if pk.is_relation else pk
+    return key.get_internal_type() in INTEGER_KEYS
 
 
 def kind_words(obj) -> str:
@@ -12,3 +22,58 @@ def kind_words(obj) -> str:
         return ""
     meta = type(obj)._meta
     return f"{meta.verbose_name} {meta.verbose_name_plural}"
+
+
+class RankedResultsMixin:
+    """Search results read from the ranked index rows: the ids, best first, from one query on the index (the
+    compiler's `ranked_object_ids`), then the objects by primary key. The stock backends join every object of the
+    queryset to its index row to rank it, which grows with the site, not with the matches.
+
+    The compiler says when it can (`can_rank_in_one_query`); otherwise the stock search runs.
+    """
+
+    def _fast(self) -> bool:
+        compiler = self.query_compiler
+        return getattr(compiler, "can_rank_in_one_query", lambda: False)()
+
+    def _ranked(self) -> list[tuple[str, float, int]]:
+        compiler = self.query_compiler
+        return compiler.ranked_object_ids(compiler.get_config(self.backend), self.start, self.stop)
+
+    def _do_search(self):
+        if not self._fast():
+            return super()._do_search()
+        ranked = self._ranked()
+        if not ranked:
+            return []
+        compiler = self.query_compiler
+        # The ids come from rows the queryset's filters already chose: fetch them by primary key alone.
+        objects = compiler.queryset.model._default_manager.filter(pk__in=[row[0] for row in ranked])
+        objects.query.deferred_loading = compiler.queryset.query.deferred_loading
+        objects.query.select_related = compiler.queryset.query.select_related
+        objects = objects.prefetch_related(*compiler.queryset._prefetch_related_lookups)
+        if self.prefetch_related:
+            objects = objects.prefetch_related(*self.prefetch_related)
+        by_pk = {str(obj.pk): obj for obj in objects}
+        results = []
+        for object_id, score, _content_type in ranked:
+            obj = by_pk.get(str(object_id))
+            if obj is not None:
+                if self._score_field:
+                    setattr(obj, self._score_field, score)
+                results.append(obj)
+        return results
+
+    def ranked_pks_and_types(self) -> list[tuple[int, int]]:
+        """(pk, content type id) of the results, best first, without building a model instance for each."""
+        if not self._fast():
+            return [(obj.pk, obj.content_type_id) for obj in self]
+        return [(int(object_id), content_type) for object_id, _score, content_type in self._ranked()]
+
+    def _do_count(self):
+        if not self._fast():
+            return super()._do_count()
+        compiler = self.query_compiler
+        count = compiler.count_matches(compiler.get_config(self.backend))
+        count = max(count - self.start, 0)
+        return count if self.stop is None else min(count, self.stop - self.start)

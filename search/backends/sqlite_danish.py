@@ -33,10 +33,9 @@ from modelsearch.utils import get_content_type_pk, get_descendants_content_types
 
 from search import analysis
 
-from .common import kind_words
+from .common import RankedResultsMixin, has_integer_key, kind_words
 
 TITLE_WEIGHT = 4.0
-INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
 
 class DanishObjectIndexer(ObjectIndexer):
@@ -160,9 +159,7 @@ class RankInOneQueryMixin:
         matches = SQLiteFTSIndexEntry.objects.filter(match).filter(
             index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
         )
-        pk = self.queryset.model._meta.pk
-        key = pk.target_field if pk.is_relation else pk  # a page type's key is its link to wagtailcore.Page
-        if key.get_internal_type() in INTEGER_KEYS:
+        if has_integer_key(self.queryset.model):
             # Each matching row is looked up in the queryset by primary key. (`object_id IN (SELECT CAST(pk AS
             # text) ...)` made SQLite list every page of the queryset first: 20 ms at 20,000 pages, for every
             # search and every keystroke of the autocomplete, however few rows match.)
@@ -212,52 +209,8 @@ class DanishSQLiteSearchQueryCompiler(RankInOneQueryMixin, SQLiteSearchQueryComp
         return super().build_search_query_content(query, config=config)
 
 
-class DanishSQLiteSearchResults(SQLiteSearchResults):
+class DanishSQLiteSearchResults(RankedResultsMixin, SQLiteSearchResults):
     """Ranked results in two queries (ids by score, then the objects) instead of a correlated subquery per row."""
-
-    def _fast(self) -> bool:
-        compiler = self.query_compiler
-        return isinstance(compiler, RankInOneQueryMixin) and compiler.can_rank_in_one_query()
-
-    def _do_search(self):
-        if not self._fast():
-            return super()._do_search()
-        compiler = self.query_compiler
-        ranked = compiler.ranked_object_ids(compiler.get_config(self.backend), self.start, self.stop)
-        if not ranked:
-            return []
-        # The ids come from rows the queryset's filters already chose: fetch them by primary key alone.
-        objects = compiler.queryset.model._default_manager.filter(pk__in=[row[0] for row in ranked])
-        objects.query.deferred_loading = compiler.queryset.query.deferred_loading
-        objects.query.select_related = compiler.queryset.query.select_related
-        objects = objects.prefetch_related(*compiler.queryset._prefetch_related_lookups)
-        if self.prefetch_related:
-            objects = objects.prefetch_related(*self.prefetch_related)
-        by_pk = {str(obj.pk): obj for obj in objects}
-        results = []
-        for object_id, score, _content_type in ranked:
-            obj = by_pk.get(object_id)
-            if obj is not None:
-                if self._score_field:
-                    setattr(obj, self._score_field, score)
-                results.append(obj)
-        return results
-
-    def ranked_pks_and_types(self) -> list[tuple[int, int]]:
-        """(pk, content type id) of the results, best first, without building a model instance for each."""
-        if not self._fast():
-            return [(obj.pk, obj.content_type_id) for obj in self]
-        compiler = self.query_compiler
-        ranked = compiler.ranked_object_ids(compiler.get_config(self.backend), self.start, self.stop)
-        return [(int(object_id), content_type) for object_id, _score, content_type in ranked]
-
-    def _do_count(self):
-        if not self._fast():
-            return super()._do_count()
-        compiler = self.query_compiler
-        count = compiler.count_matches(compiler.get_config(self.backend))
-        count = max(count - self.start, 0)
-        return count if self.stop is None else min(count, self.stop - self.start)
 
 
 class DanishSQLiteAutocompleteQueryCompiler(RankInOneQueryMixin, SQLiteAutocompleteQueryCompiler):

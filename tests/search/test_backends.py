@@ -69,3 +69,35 @@ def test_the_stock_sqlite_backend_raises_on_a_stray_quote_and_ours_does_not(demo
         list(stock.search('design"', Page.objects.live()))
     ours = get_search_backend()
     assert [p.title for p in ours.search('design"', Page.objects.live())]
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="about the PostgreSQL backend")
+
+
+@postgres_only
+@pytest.mark.parametrize("q", ["verdensmål", "kurser formidling", "webinar", "bibliotekernes personale", "aarhus"])
+def test_postgres_ranks_from_the_index_rows_as_the_stock_join_does(demo, q):
+    """The results read from the ranked index rows are the pages, in the order, of the stock backend's join of the
+    queryset to its index rows (which our compiler still runs when it cannot rank from the rows)."""
+    backend = get_search_backend()
+    results = backend.search(q, Page.objects.live().public())
+    compiler = results.query_compiler
+    assert compiler.can_rank_in_one_query()
+    stock = compiler.search(compiler.get_config(backend), 0, None)
+    expected = list(stock.values_list("pk", "content_type_id"))
+    assert expected, q
+    assert results.ranked_pks_and_types() == expected
+    assert [page.pk for page in results] == [pk for pk, _ct in expected]
+
+
+@postgres_only
+@pytest.mark.parametrize("method", ["search", "autocomplete"])
+def test_postgres_looks_the_matches_up_by_the_pages_primary_key(demo, method):
+    """The join is `page.id = object_id::integer`, which the page's primary key serves, not the stock
+    `object_id = page.id::varchar`, which makes PostgreSQL hash every page of the site for every search."""
+    backend = get_search_backend()
+    results = getattr(backend, method)("verd", Page.objects.live().public())
+    compiler = results.query_compiler
+    sql = str(compiler._matches(compiler.get_config(backend)).query)
+    assert '("wagtailsearch_indexentry"."object_id")::integer IN (SELECT' in sql
+    assert "::varchar" not in sql
