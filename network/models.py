@@ -239,10 +239,13 @@ class PageTheme(ItemBase):
     """
 
     tag = models.ForeignKey(Theme, related_name="page_links", on_delete=models.CASCADE)
-    content_object = ParentalKey("wagtailcore.Page", related_name="theme_links", on_delete=models.CASCADE)
+    # Indexed with the theme below: a page's themes are read from the index alone (facet counts, cards).
+    content_object = ParentalKey("wagtailcore.Page", related_name="theme_links", on_delete=models.CASCADE,
+                                 db_index=False)  # fmt: skip
 
     class Meta:
         unique_together = [("tag", "content_object")]
+        indexes = [models.Index(fields=["content_object", "tag"], name="network_pagetheme_page_theme")]
         verbose_name = _("tema på side")
         verbose_name_plural = _("temaer på sider")
 

@@ -27,10 +27,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -38,8 +39,10 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from network.caching import TTL, cache_key, content_generation
 from network.models import InitiativePage, OfferingPage, PageTheme, Region, Theme, WorkingGroupPage
 from network.templatetags.network_tags import prefetch_for_cards
 
@@ -203,10 +206,12 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
         results.capped = len(matches) >= CANDIDATE_LIMIT or len(type_matches) >= CANDIDATE_LIMIT
         ids = [pk for pk, _ct in matches]
         matched = Page.objects.filter(pk__in=ids)
+        matched_ids = ids  # the facets count the themes of these pages by their ids, without the page table
         type_counts = Counter(ct for _pk, ct in type_matches)
         ordered = ids if parsed.sort == "relevance" else _by_date(matched, parsed)
     else:
         matched = restrict(base, parsed, now=now)
+        matched_ids = matched.order_by().values("pk")
         type_counts = Counter(
             dict(
                 restrict(base, parsed, now=now, skip=("type",))
@@ -226,7 +231,7 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
     results.page = paginator.page(number)
     results.count = paginator.count
     results.hits = _hits(list(results.page.object_list), parsed, labels)
-    results.facets = _facets(matched, parsed, themes, labels, type_counts)
+    results.facets = _facets(matched_ids, parsed, themes, labels, type_counts)
     if results.any_word:
         parsed.messages.append(_("Ingen sider indeholdt alle ordene. Her er sider med mindst ét af dem."))
     if results.capped:
@@ -266,9 +271,9 @@ def _by_date(queryset, params: SearchParams):
     return dated.values_list("pk", flat=True)
 
 
-def _facets(matched, params: SearchParams, themes: list[Theme], labels: dict[str, str], type_counts) -> list[Facet]:
+def _facets(matched_ids, params: SearchParams, themes: list[Theme], labels: dict[str, str], type_counts) -> list[Facet]:
     theme_counts = dict(
-        PageTheme.objects.filter(content_object__in=matched.order_by().values("pk"))
+        PageTheme.objects.filter(content_object_id__in=matched_ids)
         .values_list("tag_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -301,21 +306,61 @@ def _suggested_themes(params: SearchParams, themes: list[Theme]) -> list[Theme]:
 # --- Hits --------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class HitPage:
+    """What a result shows of a page, whatever was searched for: kept in the cache (see `_hit_pages`)."""
+
+    page: Page  # the specific page, with its themes, organiser and a course's sessions; its StreamFields deferred
+    texts: list[str]  # the plain texts a snippet is cut from, in order
+
+
+def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
+    """The pages of `page_ids` with what a hit shows.
+
+    Each is kept in the cache, keyed like an offering card on the content generation, the page's id, last
+    publication and latest revision, so a result page whose hits were shown before costs one query, not one per
+    page type and relation. The StreamFields stay out of the cached page (rebuilding them from the cache cost more
+    than the rest of the page): the text of the body, which snippets are cut from, is kept beside it.
+    """
+    base = list(Page.objects.filter(pk__in=page_ids).only("content_type_id", "last_published_at", "latest_revision_id"))
+    generation = content_generation()
+    keys = {
+        page.pk: cache_key("search-hit", generation, page.pk, page.content_type_id, page.last_published_at,
+                           page.latest_revision_id)
+        for page in base
+    }  # fmt: skip
+    found = cache.get_many(list(keys.values()))
+    hit_pages = {pk: found[key] for pk, key in keys.items() if key in found}
+    wanted: dict[type[Page], list[int]] = {}
+    for page in base:
+        if page.pk not in hit_pages:
+            wanted.setdefault(page.specific_class or Page, []).append(page.pk)
+    fresh, bodies = [], {}
+    for model, ids in wanted.items():
+        queryset = model.objects.filter(pk__in=ids)
+        streams = [field.name for field in model._meta.concrete_fields if isinstance(field, StreamField)]
+        if "body" in streams:
+            bodies.update(queryset.values_list("pk", "body"))
+        fresh.extend(queryset.defer(*streams))
+    prefetch_for_cards(fresh)
+    courses = [page for page in fresh if hasattr(page, "sessions")]
+    if courses:
+        prefetch_related_objects(courses, "sessions")
+    made = {page.pk: HitPage(page, _snippet_texts(page, bodies.get(page.pk))) for page in fresh}
+    cache.set_many({keys[pk]: hit_page for pk, hit_page in made.items()}, TTL)
+    return hit_pages | made
+
+
 def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str]) -> list[Hit]:
     """The page of results as specific pages in order, with what the result shows: a fixed number of queries."""
     if not page_ids:
         return []
     kind_by_model = {model: kind for kind, model in search_kinds().items()}
-    pages_by_pk = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
-    pages = prefetch_for_cards(pages_by_pk[pk] for pk in page_ids if pk in pages_by_pk)
-    courses = [page for page in pages if hasattr(page, "sessions")]
-    if courses:
-        from django.db.models import prefetch_related_objects
-
-        prefetch_related_objects(courses, "sessions")
+    hit_pages = _hit_pages(page_ids)
     stems = params.stems
     hits = []
-    for page in pages:
+    for hit_page in (hit_pages[pk] for pk in page_ids if pk in hit_pages):
+        page = hit_page.page
         kind = kind_by_model.get(type(page), "")
         page_themes = list(page.themes.all()) if hasattr(page, "themes") else []
         matched_themes = [
@@ -328,7 +373,7 @@ def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str]) -> 
                 kind=kind,
                 kind_label=labels.get(kind, capfirst(str(page._meta.verbose_name))),
                 title=highlight(page.title, stems),
-                snippet=_snippet(page, stems, matched_themes),
+                snippet=_snippet(hit_page, stems, matched_themes),
                 themes=matched_themes,
             )
         )
@@ -341,22 +386,23 @@ def _text_matches(text: str, stems: frozenset[str]) -> bool:
     return bool(stems) and any(word_matches(word, stems) for word in analysis.WORD_RE.findall(text))
 
 
-def _snippet_sources(page) -> list[str]:
+def _snippet_texts(page, body) -> list[str]:
+    """The page's texts a snippet may be cut from, as plain text: intro, transcript or purpose, body, a course's
+    sessions, venue."""
     sources = [getattr(page, "intro", "")]
     for name in ("transcript", "purpose"):
         sources.append(getattr(page, name, "") or "")
-    body = getattr(page, "body", None)
     if body is not None:
         sources.extend(stream_text(getattr(body, "raw_data", [])))
     for session in getattr(page, "sessions", None).all() if hasattr(page, "sessions") else []:
         sources.extend((session.title, session.goals, session.description, session.venue_name, session.city))
     for name in ("venue_name", "city"):
         sources.append(getattr(page, name, "") or "")
-    return [source for source in sources if source]
+    return [text for text in map(plain_text, sources) if text]
 
 
-def _snippet(page, stems: frozenset[str], matched_themes) -> SafeString | None:
-    found = snippet(_snippet_sources(page), stems)
+def _snippet(hit_page: HitPage, stems: frozenset[str], matched_themes) -> SafeString | None:
+    found = snippet(hit_page.texts, stems)
     if found:
         return found
     for theme, matched in matched_themes:
@@ -366,7 +412,7 @@ def _snippet(page, stems: frozenset[str], matched_themes) -> SafeString | None:
             if names:
                 label += " (" + _("også kaldt %(names)s") % {"names": ", ".join(names)} + ")"
             return highlight(label, stems)
-    intro = plain_text(getattr(page, "intro", ""))
+    intro = plain_text(getattr(hit_page.page, "intro", ""))
     return highlight(intro, stems) if intro else None
 
 

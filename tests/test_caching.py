@@ -271,3 +271,24 @@ def test_the_site_of_a_host_comes_from_the_cache_until_a_site_is_edited(client, 
     site.site_name = "Netværket, nyt navn"
     site.save()
     assert "Netværket, nyt navn" in get(client, EVENTS)
+
+
+def test_search_hits_come_from_the_cache_and_follow_publishing_and_theme_edits(client, organisation, theme):
+    pages = [event(organisation, f"Læseklub {days}", days, [theme]) for days in range(1, 4)]
+    url = "/search/?q=l%C3%A6seklub"
+    cold = queries(client, url)
+    with CaptureQueriesContext(connection) as warm:
+        content = get(client, url)
+    assert "3 resultater" in content
+    # From the cache: the hits as event pages with their themes and organiser.
+    assert len(warm) < cold
+    tables = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "events_eventpage" not in tables
+    assert 'INNER JOIN "network_pagetheme"' not in tables
+
+    publish(pages[0], title="Læseklub om verdensmål")
+    assert "om verdensmål" in get(client, url)
+
+    theme.name = "Verdensmålene"
+    theme.save()
+    assert "Verdensmålene" in get(client, url)

@@ -23,6 +23,7 @@ one minute to the next. Reported, not asserted. Prints a table; writes var/bench
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -206,17 +207,20 @@ def load(base: str, path: str, libraries: list[int], clients: int, total: int, s
     for thread in threads:
         thread.start()
     deadline[0] = time.monotonic() + seconds
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     barrier.wait()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    client_cpu = time.process_time() - cpu_started
     ok = len(post_ms) - sum(1 for e in errors if e.startswith("HTTP"))
     return {
         "registrations": ok,
         "errors": len(errors),
         "error_samples": errors[:5],
         "seconds": round(elapsed, 2),
+        # The clients share the machine with the server and the database: how much of a core they took.
+        "client_cpu_share": round(client_cpu / elapsed, 2),
         "registrations_per_s": round(ok / elapsed, 1),
         "post_median_ms": round(statistics.median(post_ms), 1),
         "post_p95_ms": round(percentile(post_ms, 95), 1),
@@ -272,13 +276,26 @@ def main() -> int:
     return 0
 
 
+def cpu_seconds(master: int) -> float:
+    """CPU time (user + system) of gunicorn's workers so far, from /proc (0 where it is not there)."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    total = 0
+    for pid in children.read_text().split() if children.exists() else []:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(env: dict, args) -> dict:
     """A fresh offering, a fresh gunicorn, the load, and the check of seats and queue."""
     setup = shell(env, SETUP.format(slug=SLUG, capacity=args.capacity))
     path = f"/tilmelding/{setup['page_id']}/"
-    with gunicorn(env, workers=args.workers) as (_server, port):
+    with gunicorn(env, workers=args.workers) as (server, port):
         base = f"http://127.0.0.1:{port}"
+        server_cpu = cpu_seconds(server.pid)
         measured = load(base, path, setup["libraries"], args.clients, args.registrations, args.seconds)
+        measured["server_cpu_share"] = round((cpu_seconds(server.pid) - server_cpu) / measured["seconds"], 2)
 
     seats = shell(env, CHECK.format(slug=SLUG))
     registered = seats["confirmed"] + seats["waiting"]
@@ -290,7 +307,8 @@ def one_run(env: dict, args) -> dict:
     )
     print(
         f"  run: {measured['registrations_per_s']} registrations/s, POST p95 {measured['post_p95_ms']} ms, "
-        f"{measured['errors']} errors, seats {'ok' if seats['ok'] else 'NOT OK'}"
+        f"{measured['errors']} errors, seats {'ok' if seats['ok'] else 'NOT OK'}; cores used by the clients "
+        f"{measured['client_cpu_share']}, by gunicorn {measured['server_cpu_share']}"
     )
     return {
         "clients": args.clients,
@@ -316,6 +334,7 @@ def print_table(r: dict) -> None:
         ("throughput", f"{r['registrations_per_s']} registrations/s"),
         ("POST median / p95 / max", f"{r['post_median_ms']} / {r['post_p95_ms']} / {r['post_max_ms']} ms"),
         ("GET form median / p95", f"{r['get_median_ms']} / {r['get_p95_ms']} ms"),
+        ("cores used: clients / server", f"{r['client_cpu_share']} / {r['server_cpu_share']} (of {os.cpu_count()})"),
         ("errors", str(r["errors"]) + (f"  e.g. {r['error_samples'][0]}" if r["error_samples"] else "")),
         ("confirmed / waiting", f"{s['confirmed']} / {s['waiting']} for {s['capacity']} seats"),
         ("overbooking", "none" if not s["overbooked"] else "OVERBOOKED"),
