@@ -21,6 +21,7 @@ page says so. Without free text (filters only) there is no backend query and no 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections import Counter
@@ -104,9 +105,16 @@ def restrict(queryset, params: SearchParams, *, now: dt.datetime, skip: tuple[st
     return queryset
 
 
+def guarded():
+    """Where a query the backend may refuse runs: in a savepoint inside a transaction, so that a failure does not
+    spoil the transaction for what comes after; as it is outside one. (Not in a transaction of its own: a read must
+    not take SQLite's write lock, which its transactions take at BEGIN here, see the settings.)"""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
+
+
 def ranked_matches(queryset, q: str, *, operator: str = "and") -> list[tuple[int, int]]:
     """(page id, content type id) of the pages matching `q`, most relevant first, at most CANDIDATE_LIMIT."""
-    with transaction.atomic():  # a failing query must not spoil the transaction for what comes after
+    with guarded():
         results = queryset.only("id", "content_type_id").search(q, operator=operator, order_by_relevance=True)
         results = results[:CANDIDATE_LIMIT]
         # Ids without a model instance per match where the backend can (1,000 page instances cost ~140 ms):
@@ -446,7 +454,7 @@ def autocomplete(q: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
     pages = []
     fields = ("id", "title", "url_path", "content_type_id")
     try:
-        with transaction.atomic():
+        with guarded():
             pages.extend(searchable_pages().only(*fields).autocomplete(text)[:limit])
             if len(pages) < limit and analysis.query_terms(text):
                 pages.extend(searchable_pages().only(*fields).search(text)[:limit])
