@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,9 @@ from .landscape import landscape_context
 from .models import ParticipantStatus
 
 DEFAULT_ROWS = 3
+# Markers in the cached empty form page (`_empty_form_page`), where each visitor's token and the seats left go.
+CSRF_SLOT = "registration-csrf-token-slot"
+AVAILABILITY_SLOT = "registration-availability-slot"
 
 
 def _offering(page_id: int) -> OfferingPage:
@@ -121,22 +126,67 @@ def register(request, page_id: int):
                 _outcome_message(request, result.confirmed, result.waiting)
                 return redirect(manage_path(result.registration, result.token))
     else:
+        page = _empty_form_page(request, offering, rows)
+        if page is not None:
+            return page
         form = RegistrationForm()
         formset = formset_class(prefix="participants", form_kwargs={"tracks": tracks})
+    return _form_page(request, offering, form, formset, services.availability(offering), status=status)
+
+
+def _form_page(request, offering, form, formset, availability, *, status=200, slots=False):
+    """The form page. With `slots`, the seats and the CSRF token are left as markers for `_empty_form_page`."""
     context = {
         "page": offering,
         "offering": offering,
-        "availability": services.availability(offering),
+        "availability": availability,
+        "availability_html": AVAILABILITY_SLOT if slots else _availability_html(offering, availability),
         # An empty form is the same for every visitor (the CSRF token stays outside): its fields are rendered once
         # per content generation (a publish, a library changed), language and number of rows.
         "form_cache_key": None
         if form.is_bound
-        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, rows),
+        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
         "form": form,
         "formset": formset,
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),
     }
+    if slots:
+        context["csrf_token"] = CSRF_SLOT
     return render(request, "registration/register.html", context, status=status)
+
+
+def _availability_html(offering, availability) -> str:
+    return render_to_string("registration/_availability.html", {"offering": offering, "availability": availability})
+
+
+def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
+    """The empty form as most visitors get it, from the cache: the page is the same for everyone but for the seats
+    and the CSRF token, so it is rendered once per content generation, language, address, number of rows and state
+    of the registration (open, closed, ...), and those two are filled in for each visitor.
+
+    None (render the page) for a logged-in user (Wagtail's user bar), a visitor with messages waiting, or a URL with
+    more in its query than the number of rows, as the form's own links write it.
+    """
+    query = request.GET.urlencode()
+    if query not in ("", f"deltagere={rows}"):
+        return None
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    availability = services.availability(offering)
+    key = cache_key(
+        "registration-page", content_generation(), offering.pk, request.LANGUAGE_CODE, request.scheme,
+        request.get_host(), query, availability.state,
+    )  # fmt: skip
+    page = cache.get(key)
+    if page is None:
+        form = RegistrationForm()
+        tracks = {"tracks": offering.registration_tracks}
+        formset = participant_formset(extra=rows)(prefix="participants", form_kwargs=tracks)
+        page = _form_page(request, offering, form, formset, availability, slots=True).content.decode()
+        cache.set(key, page, CACHE_TTL)
+    html = page.replace(CSRF_SLOT, get_token(request), 1)
+    html = html.replace(AVAILABILITY_SLOT, _availability_html(offering, availability), 1)
+    return HttpResponse(html)
 
 
 @never_cache

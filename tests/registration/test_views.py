@@ -342,3 +342,57 @@ def test_json_ld_offers_follow_the_seats(client, event, library):
     event.registration_enabled = False
     event.save_revision().publish()
     assert offer_of(client, event) is None
+
+
+def _names(response) -> list[str]:
+    return [template.name for template in response.templates]
+
+
+def _token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_the_empty_form_page_is_rendered_once_and_every_visitor_gets_a_token_that_works(event, library, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from events.registration.views import AVAILABILITY_SLOT, CSRF_SLOT
+
+    settings.CACHES = LOCMEM
+    cache.clear()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one = first.get(form_url(event))
+    assert "registration/register.html" in _names(one)
+    two = second.get(form_url(event))
+    assert "registration/register.html" not in _names(two)  # from the cache
+    assert _token(one) != _token(two)
+    # The same page but for the token.
+    assert one.content.decode().replace(_token(one), "T") == two.content.decode().replace(_token(two), "T")
+    for response in (one, two):
+        html = response.content.decode()
+        assert CSRF_SLOT not in html and AVAILABILITY_SLOT not in html
+        assert "10 ledige pladser" in html
+
+    data = post_data(library, [("Deltager 2", "d2@example.org")], contact_email="k2@example.org")
+    assert second.post(form_url(event), {**data, "csrfmiddlewaretoken": _token(two)}).status_code == 302
+    data = post_data(library, [("Deltager 1", "d1@example.org")])
+    assert first.post(form_url(event), {**data, "csrfmiddlewaretoken": _token(one)}).status_code == 302
+    again = Client().get(form_url(event))
+    assert "registration/register.html" not in _names(again)
+    assert "8 ledige pladser" in again.content.decode()  # the seats are counted for every visitor
+
+
+def test_a_logged_in_user_and_a_query_beyond_the_rows_get_the_form_page_rendered(admin_client, event, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.CACHES = LOCMEM
+    cache.clear()
+    client = Client()  # (pytest-django's `client` is the one admin_client logs in)
+    for _ in range(2):
+        assert "registration/register.html" in _names(admin_client.get(form_url(event)))
+        assert "registration/register.html" in _names(client.get(form_url(event), {"deltagere": "3", "x": "1"}))
+    client.get(form_url(event), {"deltagere": "5"})
+    five = client.get(form_url(event), {"deltagere": "5"})
+    assert "registration/register.html" not in _names(five)
+    assert 'name="participants-TOTAL_FORMS" value="5"' in five.content.decode()
