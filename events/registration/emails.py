@@ -97,10 +97,22 @@ def compose(
 
 def send_after_commit(*messages: OutboxMessage | None) -> None:
     """Store the messages of one change (one INSERT, in the change's transaction) and queue one delivery task for
-    them when the transaction commits."""
+    them, which runs once the transaction has committed.
+
+    The database queue (production) takes the task in the same transaction: it commits with the messages, or neither
+    does, with no commit of its own. Any other backend (immediate, in development and tests) gets it on commit.
+    """
     messages = OutboxMessage.objects.bulk_create([message for message in messages if message is not None])
     ids = [message.pk for message in messages]
-    if ids:
+    if not ids:
+        return
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import deliver_emails
+
+    if isinstance(deliver_emails.get_backend(), DatabaseBackend):
+        _enqueue(ids)
+    else:
         transaction.on_commit(lambda: _enqueue(ids))
 
 

@@ -334,7 +334,7 @@ def print_table(r: dict) -> None:
         ("throughput", f"{r['registrations_per_s']} registrations/s"),
         ("POST median / p95 / max", f"{r['post_median_ms']} / {r['post_p95_ms']} / {r['post_max_ms']} ms"),
         ("GET form median / p95", f"{r['get_median_ms']} / {r['get_p95_ms']} ms"),
-        ("cores used: clients / server", f"{r['client_cpu_share']} / {r['server_cpu_share']} (of {os.cpu_count()})"),
+        ("cores: clients / gunicorn", f"{r['client_cpu_share']} / {r['server_cpu_share']} (of {os.cpu_count()})"),
         ("errors", str(r["errors"]) + (f"  e.g. {r['error_samples'][0]}" if r["error_samples"] else "")),
         ("confirmed / waiting", f"{s['confirmed']} / {s['waiting']} for {s['capacity']} seats"),
         ("overbooking", "none" if not s["overbooked"] else "OVERBOOKED"),

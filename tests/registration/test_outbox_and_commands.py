@@ -182,3 +182,25 @@ def test_a_message_about_an_erased_participant_fails_without_sending(
     assert message.status == OutboxStatus.FAILED
     assert "Participant" in message.last_error and message.body_text == ""
     assert not [m for m in mail.outbox if m.to == [message.to_email]]
+
+
+def test_the_database_queue_takes_the_delivery_task_in_the_registrations_transaction(
+    event, library, settings, django_capture_on_commit_callbacks
+):
+    """In production the task is a row written with the messages: it commits with them or not at all, and needs no
+    commit of its own. A registration that is rolled back leaves neither."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        register(event, library)
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("the request failed after registering")
+    assert not OutboxMessage.objects.exists() and not DBTaskResult.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        register(event, library)
+    assert callbacks == []
+    task = DBTaskResult.objects.get()
+    assert sorted(task.args_kwargs["args"][0]) == sorted(OutboxMessage.objects.values_list("pk", flat=True))
