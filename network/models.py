@@ -238,8 +238,9 @@ class PageTheme(ItemBase):
     `themes__` lookups join on the subclass's own `id` column, which multi-table page models do not have.
     """
 
-    tag = models.ForeignKey(Theme, related_name="page_links", on_delete=models.CASCADE)
-    # Indexed with the theme below: a page's themes are read from the index alone (facet counts, cards).
+    # Two indexes, each answering from the index alone: a theme's pages (the unique (tag, page) below) and a page's
+    # themes ((page, tag), facet counts and cards). The key's own single-column indexes would add nothing.
+    tag = models.ForeignKey(Theme, related_name="page_links", on_delete=models.CASCADE, db_index=False)
     content_object = ParentalKey("wagtailcore.Page", related_name="theme_links", on_delete=models.CASCADE,
                                  db_index=False)  # fmt: skip
 

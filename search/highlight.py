@@ -49,12 +49,15 @@ def plain_text(value: str) -> str:
     return " ".join(html.unescape(strip_tags(value or "")).split())
 
 
-def snippet(texts: Iterable[str], stems: frozenset[str], *, words: int = SNIPPET_WORDS) -> SafeString | None:
-    """About `words` words around the first match in the first text that has one, highlighted; None if no match."""
+def snippet(
+    texts: Iterable[str], stems: frozenset[str], *, words: int = SNIPPET_WORDS, html: bool = True
+) -> SafeString | None:
+    """About `words` words around the first match in the first text that has one, highlighted; None if no match.
+    `html`: the texts are HTML (rich text), made plain first; else they are plain text already (`plain_text`)."""
     if not stems:
         return None
     for text in texts:
-        text = plain_text(text)
+        text = plain_text(text) if html else " ".join(text.split())
         if not text:
             continue
         tokens = text.split(" ")

@@ -107,8 +107,9 @@ def restrict(queryset, params: SearchParams, *, now: dt.datetime, skip: tuple[st
 
 def guarded():
     """Where a query the backend may refuse runs: in a savepoint inside a transaction, so that a failure does not
-    spoil the transaction for what comes after; as it is outside one. (Not in a transaction of its own: a read must
-    not take SQLite's write lock, which its transactions take at BEGIN here, see the settings.)"""
+    spoil the transaction for what comes after; as it is outside one. (Not in a transaction of its own: on SQLite a
+    transaction takes the write lock at BEGIN here, see the settings. The PostgreSQL backend opens one for its
+    planner settings, see `search.backends.postgres_danish`.)"""
     return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
 
 
@@ -346,10 +347,9 @@ def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
     fresh, bodies = [], {}
     for model, ids in wanted.items():
         queryset = model.objects.filter(pk__in=ids)
-        streams = [field.name for field in model._meta.concrete_fields if isinstance(field, StreamField)]
-        if "body" in streams:
+        if any(field.name == "body" and isinstance(field, StreamField) for field in model._meta.concrete_fields):
             bodies.update(queryset.values_list("pk", "body"))
-        fresh.extend(queryset.defer(*streams))
+        fresh.extend(queryset.defer_streamfields())
     prefetch_for_cards(fresh)
     courses = [page for page in fresh if hasattr(page, "sessions")]
     if courses:
@@ -410,7 +410,7 @@ def _snippet_texts(page, body) -> list[str]:
 
 
 def _snippet(hit_page: HitPage, stems: frozenset[str], matched_themes) -> SafeString | None:
-    found = snippet(hit_page.texts, stems)
+    found = snippet(hit_page.texts, stems, html=False)
     if found:
         return found
     for theme, matched in matched_themes:

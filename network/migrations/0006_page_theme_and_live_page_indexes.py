@@ -7,7 +7,9 @@ from django.db import migrations, models
 
 
 # Live pages by type, with their ids, read from an index alone: the search joins its page filter (live, of the kinds it
-# covers) to thousands of matches without reading Wagtail's wide page table. Wagtail's table, so in SQL.
+# covers) to thousands of matches without reading Wagtail's wide page table. Wagtail's table, so in SQL, which Django
+# does not know of: on SQLite, a later migration that rebuilds wagtailcore_page would leave it out (search stays
+# right, only slower at many thousand pages; running this SQL again restores it).
 LIVE_PAGE_INDEX = "network_live_page_type_id"
 
 
@@ -23,7 +25,8 @@ class Migration(migrations.Migration):
             f"CREATE INDEX IF NOT EXISTS {LIVE_PAGE_INDEX} ON wagtailcore_page (content_type_id, id) WHERE live",
             f"DROP INDEX IF EXISTS {LIVE_PAGE_INDEX}",
         ),
-        # The new index first, then the old one on content_object_id alone goes.
+        # A page's themes: the new index first (on PostgreSQL it is there before the old one goes), then the
+        # single-column indexes of both keys go; the unique (tag, content_object) serves a theme's pages.
         migrations.AddIndex(
             model_name='pagetheme',
             index=models.Index(fields=['content_object', 'tag'], name='network_pagetheme_page_theme'),
@@ -32,5 +35,10 @@ class Migration(migrations.Migration):
             model_name='pagetheme',
             name='content_object',
             field=modelcluster.fields.ParentalKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='theme_links', to=settings.WAGTAIL_PAGE_MODEL),
+        ),
+        migrations.AlterField(
+            model_name='pagetheme',
+            name='tag',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='page_links', to='network.theme'),
         ),
     ]

@@ -46,12 +46,9 @@ class RankedResultsMixin:
         ranked = self._ranked()
         if not ranked:
             return []
-        compiler = self.query_compiler
-        # The ids come from rows the queryset's filters already chose: fetch them by primary key alone.
-        objects = compiler.queryset.model._default_manager.filter(pk__in=[row[0] for row in ranked])
-        objects.query.deferred_loading = compiler.queryset.query.deferred_loading
-        objects.query.select_related = compiler.queryset.query.select_related
-        objects = objects.prefetch_related(*compiler.queryset._prefetch_related_lookups)
+        # The objects come from the caller's queryset, so they are what it asks for (specific pages, annotations,
+        # deferred fields, related objects); its filters chose these rows already.
+        objects = self.query_compiler.queryset.order_by().filter(pk__in=[row[0] for row in ranked])
         if self.prefetch_related:
             objects = objects.prefetch_related(*self.prefetch_related)
         by_pk = {str(obj.pk): obj for obj in objects}

@@ -11,11 +11,12 @@ Python before the text reaches it, the same way on both sides (`search.analysis`
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, transaction
-from django.db.models import F, IntegerField, Q
+from django.db.models import BigIntegerField, F, Q
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 
@@ -176,7 +177,7 @@ class RankedEntriesMixin:
     The stock backend joins the queryset to its index rows on `object_id = page.id::varchar`: a join on an
     expression of the page, which no index serves, so PostgreSQL reads and hashes every page of the site for every
     search and every keystroke of the autocomplete (8 ms at 20,000 pages, however few match). Here the join is on
-    `page.id = object_id::integer`, which the page's primary key serves.
+    `page.id = object_id::bigint`, which the page's primary key serves.
     """
 
     def query_is_empty(self) -> bool:
@@ -203,7 +204,7 @@ class RankedEntriesMixin:
             IndexEntry.objects.using(self.queryset.db)
             .filter(content_type_id__in=get_descendants_content_types_pks(model))
             .filter(self.match_condition(search_query))
-            .annotate(object_pk=Cast("object_id", output_field=IntegerField()))
+            .annotate(object_pk=Cast("object_id", output_field=BigIntegerField()))
             .filter(object_pk__in=self.queryset.order_by().values("pk"))
         )
 
@@ -217,19 +218,48 @@ class RankedEntriesMixin:
             .order_by(F("score").desc(), F("object_pk").desc())
             .values_list("object_pk", "score", "content_type_id")
         )
-        database = self.queryset.db
-        with transaction.atomic(using=database, savepoint=False), connections[database].cursor() as cursor:
-            # For this transaction (SET LOCAL):
-            # - The pages of the matches are looked up by primary key; with the default random_page_cost (4, meant
-            #   for spinning disks) the planner would rather hash every page of the site than look up a few hundred.
-            #   The index and the pages are read from memory: 1.1.
-            # - A search is one request among many on the web server: it takes one core, not three (a query that
-            #   matches all 20,000 pages took 48 ms with two parallel workers beside it, 36 ms without, on two cores).
-            cursor.execute("SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0")
+        with planned_for_memory(self.queryset.db):
             return list(rows[start:stop])
 
     def count_matches(self, config) -> int:
-        return 0 if self.query_is_empty() else self._matches(config).count()
+        if self.query_is_empty():
+            return 0
+        with planned_for_memory(self.queryset.db):
+            return self._matches(config).count()
+
+
+PLANNER_SETTINGS = {
+    # The pages of the matches are looked up by primary key; with the default random_page_cost (4, meant for spinning
+    # disks) the planner would rather hash every page of the site than look up a few hundred. The index and the pages
+    # are read from memory.
+    "random_page_cost": "1.1",
+    # A search is one request among many on the web server: it takes one core, not three (a query that matches all
+    # 20,000 pages took 48 ms with two parallel workers beside it, 36 ms without, on two cores).
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+@contextlib.contextmanager
+def planned_for_memory(using: str):
+    """The search's queries with PLANNER_SETTINGS, for one transaction (SET LOCAL): the search's own, or the
+    caller's, which gets its settings back afterwards."""
+    connection = connections[using]
+    outer = connection.in_atomic_block
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        names = list(PLANNER_SETTINGS)
+        if outer:
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+            before = dict(zip(names, cursor.fetchone(), strict=True))
+        _set_local(cursor, PLANNER_SETTINGS)
+        yield
+        if outer:  # (after a failure the caller's savepoint is rolled back, and the settings with it)
+            _set_local(cursor, before)
+
+
+def _set_local(cursor, settings: dict[str, str]) -> None:
+    cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)), [
+        value for item in settings.items() for value in item
+    ])  # fmt: skip
 
 
 class DanishPostgresSearchQueryCompiler(RankedEntriesMixin, PostgresSearchQueryCompiler):

@@ -190,6 +190,7 @@ def test_the_database_queue_takes_the_delivery_task_in_the_registrations_transac
     """In production the task is a row written with the messages: it commits with them or not at all, and needs no
     commit of its own. A registration that is rolled back leaves neither."""
     from django.db import transaction
+
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

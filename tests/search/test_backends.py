@@ -76,9 +76,9 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ab
 
 @postgres_only
 @pytest.mark.parametrize("q", ["verdensmål", "kurser formidling", "webinar", "bibliotekernes personale", "aarhus"])
-def test_postgres_ranks_from_the_index_rows_as_the_stock_join_does(demo, q):
-    """The results read from the ranked index rows are the pages, in the order, of the stock backend's join of the
-    queryset to its index rows (which our compiler still runs when it cannot rank from the rows)."""
+def test_postgres_ranked_rows_give_the_pages_and_order_of_the_join_of_pages_to_index_rows(demo, q):
+    """The results read from the ranked index rows are the pages, in the order, of the join of the queryset to its
+    index rows that the compiler still runs when it cannot rank from the rows (the stock rank and tie-break)."""
     backend = get_search_backend()
     results = backend.search(q, Page.objects.live().public())
     compiler = results.query_compiler
@@ -93,11 +93,38 @@ def test_postgres_ranks_from_the_index_rows_as_the_stock_join_does(demo, q):
 @postgres_only
 @pytest.mark.parametrize("method", ["search", "autocomplete"])
 def test_postgres_looks_the_matches_up_by_the_pages_primary_key(demo, method):
-    """The join is `page.id = object_id::integer`, which the page's primary key serves, not the stock
+    """The join is `page.id = object_id::bigint`, which the page's primary key serves, not the stock
     `object_id = page.id::varchar`, which makes PostgreSQL hash every page of the site for every search."""
     backend = get_search_backend()
     results = getattr(backend, method)("verd", Page.objects.live().public())
     compiler = results.query_compiler
     sql = str(compiler._matches(compiler.get_config(backend)).query)
-    assert '("wagtailsearch_indexentry"."object_id")::integer IN (SELECT' in sql
+    assert '("wagtailsearch_indexentry"."object_id")::bigint IN (SELECT' in sql
     assert "::varchar" not in sql
+
+
+@pytest.mark.parametrize("method, q", [("search", "verdensmål"), ("autocomplete", "verd")])
+def test_results_are_what_the_callers_queryset_asks_for(demo, method, q):
+    """Specific pages with the caller's annotations, as from the stock backends (Wagtail's admin search asks so)."""
+    from django.db.models import Value
+
+    queryset = Page.objects.live().specific().annotate(marker=Value(7))
+    results = list(getattr(get_search_backend(), method)(q, queryset))
+    assert results
+    assert all(type(page) is not Page and page.marker == 7 for page in results)
+
+
+@postgres_only
+def test_postgres_search_gives_a_callers_transaction_its_planner_settings_back(demo):
+    from django.http import QueryDict
+
+    from search.selectors import autocomplete, search_pages
+
+    read = "SELECT current_setting('random_page_cost'), current_setting('max_parallel_workers_per_gather')"
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        before = cursor.fetchone()
+        search_pages(QueryDict("q=verdensm%C3%A5l"))
+        autocomplete("verd")
+        cursor.execute(read)
+        assert cursor.fetchone() == before

@@ -206,3 +206,14 @@ def test_theme_tags_in_results_link_to_the_theme(demo, client):
     theme = Theme.objects.get(slug="verdensmaal")
     text = client.get("/search/", {"q": "verdensmål"}).content.decode()
     assert f'href="/tema/{theme.slug}/"' in text
+
+
+def test_a_snippet_keeps_angle_brackets_the_text_shows(demo):
+    """Rich text is made plain once: `&lt;details&gt;` is the text "<details>", shown, not removed as a tag."""
+    from webinars.models import WebinarPage
+
+    page = WebinarPage.objects.get(slug="webinar-design-thinking")
+    page.body = [("paragraph", "<p>Prøv elementet &lt;details&gt; til en fjordvandring i teksten.</p>")]
+    page.save_revision().publish()
+    hit = next(h for h in run(q="fjordvandring").hits if h.page.slug == "webinar-design-thinking")
+    assert "&lt;details&gt;" in hit.snippet and "<mark>fjordvandring</mark>" in hit.snippet
