@@ -12,8 +12,8 @@ How a search runs (a fixed number of queries, whatever the number of results):
    facet counts themes among the results (ticking another theme narrows, as on the listings); the type facet
    counts types among the results of every filter but the type. The database backends' own `facet()` is not used:
    it miscounts once a tag filter is applied.
-4. The page of results is fetched as specific pages with their themes and organiser in one query per kind, and
-   each gets a highlighted snippet from its own fields.
+4. The page of results is fetched as specific pages with their themes and organiser, from the cache or in one
+   query per kind, and each gets a highlighted snippet from its own fields.
 
 The cap: when more than 1,000 pages match, facet counts and the date order consider the 1,000 most relevant, and the
 page says so. Without free text (filters only) there is no backend query and no cap: the ORM does it all.
@@ -45,7 +45,6 @@ from wagtail.models import Page
 
 from network.caching import TTL, cache_key, content_generation
 from network.models import InitiativePage, OfferingPage, PageTheme, Region, Theme, WorkingGroupPage
-from network.templatetags.network_tags import prefetch_for_cards
 
 from . import analysis
 from .highlight import highlight, plain_text, snippet, stream_text
@@ -144,7 +143,8 @@ class Facet:
 
 @dataclass
 class Hit:
-    page: Page  # the specific page, with themes and organiser fetched
+    page: Page  # the specific page, without its StreamFields or related objects
+    organiser: str  # the organiser's name, or ""
     kind: str
     kind_label: str
     title: SafeString
@@ -239,7 +239,7 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
         number = paginator.num_pages
     results.page = paginator.page(number)
     results.count = paginator.count
-    results.hits = _hits(list(results.page.object_list), parsed, labels)
+    results.hits = _hits(list(results.page.object_list), parsed, labels, themes)
     results.facets = _facets(matched_ids, parsed, themes, labels, type_counts)
     if results.any_word:
         parsed.messages.append(_("Ingen sider indeholdt alle ordene. Her er sider med mindst ét af dem."))
@@ -319,8 +319,10 @@ def _suggested_themes(params: SearchParams, themes: list[Theme]) -> list[Theme]:
 class HitPage:
     """What a result shows of a page, whatever was searched for: kept in the cache (see `_hit_pages`)."""
 
-    page: Page  # the specific page, with its themes, organiser and a course's sessions; its StreamFields deferred
+    page: Page  # the specific page alone: its StreamFields deferred, no related objects (those it shows are below)
     texts: list[str]  # the plain texts a snippet is cut from, in order
+    theme_ids: list[int]
+    organiser: str  # the organiser's name, or ""
 
 
 def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
@@ -328,8 +330,9 @@ def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
 
     Each is kept in the cache, keyed like an offering card on the content generation, the page's id, last
     publication and latest revision, so a result page whose hits were shown before costs one query, not one per
-    page type and relation. The StreamFields stay out of the cached page (rebuilding them from the cache cost more
-    than the rest of the page): the text of the body, which snippets are cut from, is kept beside it.
+    page type and relation. What is cached is small, so it is quick to read back: the page without its StreamFields
+    or related objects, and beside it the text of its body and sessions (what snippets are cut from), its themes'
+    ids and its organiser's name.
     """
     base = list(Page.objects.filter(pk__in=page_ids).only("content_type_id", "last_published_at", "latest_revision_id"))
     generation = content_generation()
@@ -344,23 +347,42 @@ def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
     for page in base:
         if page.pk not in hit_pages:
             wanted.setdefault(page.specific_class or Page, []).append(page.pk)
+    if not wanted:
+        return hit_pages
     fresh, bodies = [], {}
     for model, ids in wanted.items():
         queryset = model.objects.filter(pk__in=ids)
         if any(field.name == "body" and isinstance(field, StreamField) for field in model._meta.concrete_fields):
             bodies.update(queryset.values_list("pk", "body"))
         fresh.extend(queryset.defer_streamfields())
-    prefetch_for_cards(fresh)
+    theme_ids: dict[int, list[int]] = {page.pk: [] for page in fresh}
+    for page_id, theme_id in PageTheme.objects.filter(content_object_id__in=theme_ids).values_list(
+        "content_object_id", "tag_id"
+    ):
+        theme_ids[page_id].append(theme_id)
+    organiser_ids = {getattr(page, "organiser_id", None) for page in fresh} - {None}
+    organisers = dict(Page.objects.filter(pk__in=organiser_ids).values_list("pk", "title")) if organiser_ids else {}
     courses = [page for page in fresh if hasattr(page, "sessions")]
     if courses:
         prefetch_related_objects(courses, "sessions")
-    made = {page.pk: HitPage(page, _snippet_texts(page, bodies.get(page.pk))) for page in fresh}
+    made = {
+        page.pk: HitPage(
+            page,
+            _snippet_texts(page, bodies.get(page.pk)),
+            theme_ids[page.pk],
+            organisers.get(getattr(page, "organiser_id", None), ""),
+        )
+        for page in fresh
+    }
+    for page in courses:
+        del page._prefetched_objects_cache["sessions"]  # their text is in the HitPage; the page is cached alone
     cache.set_many({keys[pk]: hit_page for pk, hit_page in made.items()}, TTL)
     return hit_pages | made
 
 
-def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str]) -> list[Hit]:
-    """The page of results as specific pages in order, with what the result shows: a fixed number of queries."""
+def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str], themes: list[Theme]) -> list[Hit]:
+    """The page of results as specific pages in order, with what the result shows: a fixed number of queries.
+    `themes`: every theme, by name."""
     if not page_ids:
         return []
     kind_by_model = {model: kind for kind, model in search_kinds().items()}
@@ -370,14 +392,15 @@ def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str]) -> 
     for hit_page in (hit_pages[pk] for pk in page_ids if pk in hit_pages):
         page = hit_page.page
         kind = kind_by_model.get(type(page), "")
-        page_themes = list(page.themes.all()) if hasattr(page, "themes") else []
         matched_themes = [
             (theme, any(_text_matches(text, stems) for text in (theme.name, *theme.synonym_list)))
-            for theme in page_themes
+            for theme in themes
+            if theme.pk in hit_page.theme_ids
         ]
         hits.append(
             Hit(
                 page=page,
+                organiser=hit_page.organiser,
                 kind=kind,
                 kind_label=labels.get(kind, capfirst(str(page._meta.verbose_name))),
                 title=highlight(page.title, stems),

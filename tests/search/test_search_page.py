@@ -217,3 +217,13 @@ def test_a_snippet_keeps_angle_brackets_the_text_shows(demo):
     page.save_revision().publish()
     hit = next(h for h in run(q="fjordvandring").hits if h.page.slug == "webinar-design-thinking")
     assert "&lt;details&gt;" in hit.snippet and "<mark>fjordvandring</mark>" in hit.snippet
+
+
+def test_a_hit_names_its_organiser(demo, client):
+    from webinars.models import WebinarPage
+
+    page = WebinarPage.objects.get(slug="webinar-design-thinking")
+    hit = next(h for h in run(q="design thinking").hits if h.page.slug == "webinar-design-thinking")
+    assert page.organiser and hit.organiser == page.organiser.title
+    html = client.get("/search/", {"q": "design thinking"}).content.decode()
+    assert f"<dd>{page.organiser.title}</dd>" in html
