@@ -32,6 +32,23 @@ def pick_date(page, selector: str, value: str) -> None:
     page.keyboard.press("Escape")  # close the date picker
 
 
+PICKERS_CLOSED = (
+    "[...document.querySelectorAll('.xdsoft_datetimepicker')].every(p => getComputedStyle(p).display === 'none')"
+)
+
+
+def close_pickers(page) -> None:
+    """Close every date and time picker, so that none lies over what is clicked next. A picker can open again a
+    moment after Escape (it opens on focus), so: click elsewhere and press Escape until they stay closed."""
+    for _ in range(20):
+        page.locator("#id_title").click()
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(250)
+        if page.evaluate(PICKERS_CLOSED):
+            return
+    raise AssertionError("A date or time picker stays open.")
+
+
 def fill_session(page, index: int, title: str, date: str) -> None:
     prefix = f"#id_sessions-{index}"
     page.select_option(f"{prefix}-kind", value="kursusgang")
@@ -56,14 +73,13 @@ def create_and_publish_course(page, base: str, section: InitiativePage) -> None:
 
     # Two course days in the inline panel "sessions": the first form is there (min_num=1), the second is added.
     fill_session(page, 0, *DAYS[0])
-    add = page.locator("#id_sessions-ADD")
-    add.scroll_into_view_if_needed()
-    page.locator("#id_sessions-0-title").focus()  # no date or time picker open over the button
-    add.click()
+    close_pickers(page)
+    page.locator("#id_sessions-ADD").click()
     page.wait_for_function("document.getElementById('id_sessions-TOTAL_FORMS').value === '2'")
     page.locator("#id_sessions-1-title").wait_for()
     fill_session(page, 1, *DAYS[1])
 
+    close_pickers(page)
     page.locator("[data-w-dropdown-target='toggle']").last.click()
     page.locator("button[name='action-publish']").click()
     page.wait_for_load_state("networkidle")
