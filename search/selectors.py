@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F, prefetch_related_objects
+from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -362,20 +362,16 @@ def _hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
         theme_ids[page_id].append(theme_id)
     organiser_ids = {getattr(page, "organiser_id", None) for page in fresh} - {None}
     organisers = dict(Page.objects.filter(pk__in=organiser_ids).values_list("pk", "title")) if organiser_ids else {}
-    courses = [page for page in fresh if hasattr(page, "sessions")]
-    if courses:
-        prefetch_related_objects(courses, "sessions")
+    sessions = _course_sessions([page for page in fresh if hasattr(page, "sessions")])
     made = {
         page.pk: HitPage(
             page,
-            _snippet_texts(page, bodies.get(page.pk)),
+            _snippet_texts(page, bodies.get(page.pk), sessions.get(page.pk, [])),
             theme_ids[page.pk],
             organisers.get(getattr(page, "organiser_id", None), ""),
         )
         for page in fresh
     }
-    for page in courses:
-        del page._prefetched_objects_cache["sessions"]  # their text is in the HitPage; the page is cached alone
     cache.set_many({keys[pk]: hit_page for pk, hit_page in made.items()}, TTL)
     return hit_pages | made
 
@@ -417,7 +413,20 @@ def _text_matches(text: str, stems: frozenset[str]) -> bool:
     return bool(stems) and any(word_matches(word, stems) for word in analysis.WORD_RE.findall(text))
 
 
-def _snippet_texts(page, body) -> list[str]:
+def _course_sessions(courses: list) -> dict[int, list]:
+    """The sessions of the courses by page id, in their order, in one query (not attached to the pages, which are
+    cached alone)."""
+    if not courses:
+        return {}
+    from events.models import CourseSession
+
+    sessions: dict[int, list] = {}
+    for session in CourseSession.objects.filter(page__in=courses):
+        sessions.setdefault(session.page_id, []).append(session)
+    return sessions
+
+
+def _snippet_texts(page, body, sessions: list) -> list[str]:
     """The page's texts a snippet may be cut from, as plain text: intro, transcript or purpose, body, a course's
     sessions, venue."""
     sources = [getattr(page, "intro", "")]
@@ -425,7 +434,7 @@ def _snippet_texts(page, body) -> list[str]:
         sources.append(getattr(page, name, "") or "")
     if body is not None:
         sources.extend(stream_text(getattr(body, "raw_data", [])))
-    for session in getattr(page, "sessions", None).all() if hasattr(page, "sessions") else []:
+    for session in sessions:
         sources.extend((session.title, session.goals, session.description, session.venue_name, session.city))
     for name in ("venue_name", "city"):
         sources.append(getattr(page, name, "") or "")

@@ -26,8 +26,8 @@ def kind_words(obj) -> str:
 
 class RankedResultsMixin:
     """Search results read from the ranked index rows: the ids, best first, from one query on the index (the
-    compiler's `ranked_object_ids`), then the objects by primary key. The stock backends join every object of the
-    queryset to its index row to rank it, which grows with the site, not with the matches.
+    compiler's `ranked_object_ids`), then the objects from the caller's queryset by primary key. The stock backends
+    join every object of the queryset to its index row to rank it, which grows with the site, not with the matches.
 
     The compiler says when it can (`can_rank_in_one_query`); otherwise the stock search runs.
     """
@@ -36,7 +36,7 @@ class RankedResultsMixin:
         compiler = self.query_compiler
         return getattr(compiler, "can_rank_in_one_query", lambda: False)()
 
-    def _ranked(self) -> list[tuple[str, float, int]]:
+    def _ranked(self) -> list[tuple[str | int, float, int]]:
         compiler = self.query_compiler
         return compiler.ranked_object_ids(compiler.get_config(self.backend), self.start, self.stop)
 
