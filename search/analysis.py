@@ -110,14 +110,20 @@ def _is_lexicon_word(part: str) -> bool:
     return part in COMPOUND_WORDS or (part[-1:] in ("s", "e") and part[:-1] in COMPOUND_WORDS)
 
 
+@lru_cache(maxsize=1)
+def _lexicon_stems() -> frozenset[str]:
+    return frozenset(stem(word) for word in COMPOUND_WORDS)
+
+
 @lru_cache(maxsize=50_000)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The parts of a compound as normalised words, or () when it is not one: "skolesamarbejdet" -> skole, samarbejdet.
 
     The longest head that is a lexicon word (plus inflection) wins; failing that, a first part that is one. The first
-    part is split again ("folkeskolereformen" -> folkeskole, reformen, folke, skole).
+    part is split again ("folkeskolereformen" -> folkeskole, reformen, folke, skole). An inflected lexicon word is
+    not a compound: "bibliotekernes" is not "bibliotek" + "ernes".
     """
-    if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha():
+    if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha() or stem(word) in _lexicon_stems():
         return ()
     splits = [(word[:i], word[i:]) for i in range(MIN_PART_LENGTH, len(word) - 2)]
     for modifier, head in splits:

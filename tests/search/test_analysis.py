@@ -39,6 +39,8 @@ def test_aa_is_read_as_aring_on_both_sides():
         ("samarbejde", ()),  # not "sam" + "arbejde"
         ("formål", ()),  # not "for" + "mål"
         ("bæredygtighed", ()),
+        ("bibliotekernes", ()),  # inflected, not "bibliotek" + "ernes"
+        ("kompetencernes", ()),
     ],
 )
 def test_compound_parts(word, parts):
