@@ -13,7 +13,7 @@ FTS5's own tokenizer (unicode61) then folds "å" to "a" on both sides, which doe
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, Expression, FloatField, Func, IntegerField, OuterRef
+from django.db.models import CharField, Exists, Expression, FloatField, Func, IntegerField, Lookup, OuterRef
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 
@@ -136,6 +136,30 @@ class WeightedBM25(Func):
         return f"bm25({table}, {', '.join(str(float(w)) for w in self.weights)})", []
 
 
+class FTSRank(Expression):
+    """FTS5's `rank` column: the score of the ranking function that `RankFunction` names for the query."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection):
+        return f'"{SQLiteFTSIndexEntry._meta.db_table}"."rank"', []
+
+
+class RankFunction(Lookup):
+    """`rank MATCH 'bm25(...)'`: the ranking function of the query. A Lookup, so that it goes into WHERE as it is
+    (as modelsearch's MatchExpression)."""
+
+    lookup_name = "rank_function"
+
+    def __init__(self, weights: tuple[float, float, float]):
+        self.weights = weights
+        super().__init__(None, None)
+
+    def as_sql(self, compiler, connection):
+        weights = ", ".join(str(float(w)) for w in self.weights)
+        return f'"{SQLiteFTSIndexEntry._meta.db_table}"."rank" MATCH %s', [f"bm25({weights})"]
+
+
 class RankInOneQueryMixin:
     """Ranking in one query: the FTS rows that match, restricted to the queryset by a subquery, ordered by bm25.
 
@@ -215,6 +239,23 @@ class DanishSQLiteSearchResults(RankedResultsMixin, SQLiteSearchResults):
 
 class DanishSQLiteAutocompleteQueryCompiler(RankInOneQueryMixin, SQLiteAutocompleteQueryCompiler):
     WEIGHTS = (1.0, 0.0, 0.0)
+
+    def ranked_object_ids(self, config, start, stop) -> list[tuple[str, float, int]]:
+        """As for search, but ordered by FTS5's `rank` column: FTS5 then hands the matching rows over best first, and
+        the join to the index and the queryset's filter run only until the few suggestions asked for are found (not
+        for each of the 1,231 pages that have a word starting with "verd" at 20,000 offerings: 3.5 ms, not 7). Ties
+        come in row id order, as in the search's order. (Not for search: it wants 1,000 rows, and there the rank
+        column's sorting costs more than it saves.)"""
+        if self.query_is_empty():
+            return []
+        rows = (
+            self._matches(config)
+            .filter(RankFunction(self.WEIGHTS))
+            .annotate(score=FTSRank())
+            .order_by("score")
+            .values_list("index_entry__object_id", "score", "index_entry__content_type_id")
+        )
+        return list(rows[start:stop])
 
     def query_is_empty(self) -> bool:
         return _is_empty(self.query) or (

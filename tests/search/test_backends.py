@@ -128,3 +128,48 @@ def test_postgres_search_gives_a_callers_transaction_its_planner_settings_back(d
         autocomplete("verd")
         cursor.execute(read)
         assert cursor.fetchone() == before
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="about the SQLite backend")
+
+
+def _autocomplete_compiler(q: str):
+    backend = get_search_backend()
+    results = backend.autocomplete(q, Page.objects.live().public())
+    return backend, results.query_compiler
+
+
+@sqlite_only
+@pytest.mark.parametrize("q", ["b", "k", "f", "bi"])
+def test_sqlite_autocomplete_ranks_as_bm25_then_row_id(demo, q):
+    """Ordered by FTS5's rank column, the suggestions are those of bm25 with the search's tie-break (row id)."""
+    from search.backends.sqlite_danish import WeightedBM25
+
+    backend, compiler = _autocomplete_compiler(q)
+    config = compiler.get_config(backend)
+    expected = list(
+        compiler._matches(config)
+        .annotate(score=WeightedBM25(compiler.WEIGHTS))
+        .order_by("score", "index_entry_id")
+        .values_list("index_entry__object_id", "score", "index_entry__content_type_id")
+    )
+    assert len(expected) > 3, q
+    assert compiler.ranked_object_ids(config, 0, None) == expected
+    assert compiler.ranked_object_ids(config, 0, 3) == expected[:3]
+
+
+@sqlite_only
+def test_sqlite_autocomplete_rows_come_sorted_from_fts5(demo):
+    """FTS5 sorts by rank itself, so SQLite stops joining and filtering rows once it has the suggestions asked for:
+    no sorting of all the matches after the join."""
+    from django.test.utils import CaptureQueriesContext
+
+    backend, compiler = _autocomplete_compiler("b")
+    with CaptureQueriesContext(connection) as queries:
+        assert compiler.ranked_object_ids(compiler.get_config(backend), 0, 8)
+    (sql,) = [query["sql"] for query in queries.captured_queries if " MATCH " in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert "VIRTUAL TABLE INDEX" in plan and ":r" in plan, plan  # the rank order, taken by FTS5
+    assert "TEMP B-TREE" not in plan, plan
