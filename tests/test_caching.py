@@ -294,3 +294,48 @@ def test_search_hits_come_from_the_cache_and_follow_publishing_and_theme_edits(c
     theme.name = "Verdensmålene"
     theme.save()
     assert "Verdensmålene" in get(client, url)
+
+
+def ranked(captured) -> bool:
+    """Whether the search backend ranked matches in these queries (FTS5's MATCH, PostgreSQL's @@)."""
+    return any(" MATCH " in query["sql"] or " @@ " in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_ranking_over_the_cap_comes_from_the_cache_until_a_publish(client, organisation, theme, monkeypatch):
+    monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
+    pages = [event(organisation, f"Læseklub {days}", days, [theme]) for days in range(1, 4)]
+    url = "/search/?q=l%C3%A6seklub"
+    with CaptureQueriesContext(connection) as cold:
+        get(client, url)
+    with CaptureQueriesContext(connection) as warm:
+        content = get(client, url + "&sort=date")
+    assert ranked(cold) and not ranked(warm)
+    assert content.count('<h3 class="card__title">') == 2  # the 2 most relevant
+
+    publish(pages[0], title="Læseklub for voksne")  # a new generation: ranked again
+    with CaptureQueriesContext(connection) as after:
+        content = get(client, url + "&sort=date")
+    assert ranked(after)
+    pages[1].unpublish()
+    assert "Læseklub 2" not in get(client, url)
+
+
+def test_a_ranking_under_the_cap_is_not_cached(client, organisation, theme):
+    event(organisation, "Læseklub", 1, [theme])
+    url = "/search/?q=l%C3%A6seklub"
+    get(client, url)
+    with CaptureQueriesContext(connection) as again:
+        get(client, url)
+    assert ranked(again)
+
+
+def test_a_cached_upcoming_ranking_moves_on_with_time(client, organisation, theme, frozen, monkeypatch):
+    monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
+    event(organisation, "Læseklub i morgen", 1, [theme])
+    EventPageFactory(parent=organisation, title="Læseklub nu", start=NOW - dt.timedelta(hours=1),
+                     end=NOW + dt.timedelta(minutes=1), themes=[theme])  # fmt: skip
+    url = "/search/?q=l%C3%A6seklub&when=upcoming"
+    assert "2 resultater" in get(client, url)
+    frozen.move_to(NOW + dt.timedelta(minutes=2))  # "Læseklub nu" has ended (the cache keeps entries 10 minutes)
+    content = get(client, url)
+    assert "1 resultat" in content and "Læseklub nu" not in content
