@@ -29,6 +29,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
@@ -281,7 +282,7 @@ def _ranking(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
         any_matches, any_type_matches = _ranked_with_kinds(base, params, now=now, operator="or")
         if any_matches:
             ranking = Ranking(any_matches, any_type_matches, any_word=True)
-    if max(len(ranking.matches), len(ranking.type_matches)) >= CANDIDATE_LIMIT:
+    if settings.SEARCH_CACHE_RANKINGS and max(len(ranking.matches), len(ranking.type_matches)) >= CANDIDATE_LIMIT:
         cache.set(key, ranking, TTL)
     return ranking
 

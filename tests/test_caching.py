@@ -339,3 +339,14 @@ def test_a_cached_upcoming_ranking_moves_on_with_time(client, organisation, them
     frozen.move_to(NOW + dt.timedelta(minutes=2))  # "Læseklub nu" has ended (the cache keeps entries 10 minutes)
     content = get(client, url)
     assert "1 resultat" in content and "Læseklub nu" not in content
+
+
+def test_rankings_are_not_cached_when_the_setting_says_so(client, organisation, theme, monkeypatch, settings):
+    settings.SEARCH_CACHE_RANKINGS = False
+    monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
+    for days in range(1, 4):
+        event(organisation, f"Læseklub {days}", days, [theme])
+    get(client, "/search/?q=l%C3%A6seklub")
+    with CaptureQueriesContext(connection) as again:
+        get(client, "/search/?q=l%C3%A6seklub")
+    assert ranked(again)
