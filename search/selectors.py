@@ -420,15 +420,14 @@ def _hits(page_ids: list[int], params: SearchParams, labels: dict[str, str], the
     kind_by_model = {model: kind for kind, model in search_kinds().items()}
     hit_pages = _hit_pages(page_ids)
     stems = params.stems
+    theme_matches = {  # whether the query names the theme: once per theme, not once per hit
+        theme.pk: any(_text_matches(text, stems) for text in (theme.name, *theme.synonym_list)) for theme in themes
+    }
     hits = []
     for hit_page in (hit_pages[pk] for pk in page_ids if pk in hit_pages):
         page = hit_page.page
         kind = kind_by_model.get(type(page), "")
-        matched_themes = [
-            (theme, any(_text_matches(text, stems) for text in (theme.name, *theme.synonym_list)))
-            for theme in themes
-            if theme.pk in hit_page.theme_ids
-        ]
+        matched_themes = [(theme, theme_matches[theme.pk]) for theme in themes if theme.pk in hit_page.theme_ids]
         hits.append(
             Hit(
                 page=page,
