@@ -18,6 +18,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.models import Page
@@ -38,7 +39,17 @@ def content_generation() -> str:
 
 
 def new_generation(**kwargs) -> None:
-    """Signal receiver: what listings show may have changed; forget every cached card and count."""
+    """Signal receiver: what listings show may have changed; forget every cached card and count.
+
+    Inside a transaction, again when it commits: a request that read the database after the first new token but
+    before the commit (or before the search index was brought up to date) may have cached what it read under it.
+    """
+    _new_token()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_token)
+
+
+def _new_token() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 

@@ -263,28 +263,40 @@ class Ranking:
 def _ranking(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
     """The ranked matches of every word, or when no page has them all, of any word.
 
-    A ranking of more than `CANDIDATE_LIMIT` pages is kept in the cache for the content generation (a publish makes
-    a new one): the backend ranks every match to find the best 1,000, and a query that matches most of the site
-    (20,000 pages: 30-40 ms on the database backends) would be ranked again for each page of its results, each
-    sort by date and each time it is asked. A smaller ranking costs less than it would take in the cache.
+    A ranking that reaches the cap (`CANDIDATE_LIMIT` pages) is kept in the cache for the content generation: the
+    backend ranks every match to find the best 1,000, and a query that matches most of the site (20,000 pages:
+    30-40 ms on the database backends) would be ranked again for each page of its results, each sort by date and
+    each time it is asked. A smaller ranking costs less than a cache entry. So does a ranking of any word: a made-up
+    word in a query would make one, so each made-up word would take a place in the cache.
+
+    From the cache, the pages that are no longer live or public are left out (one query by primary key): with the
+    local-memory cache, another worker's unpublish is seen when its entries expire.
     """
+    if not settings.SEARCH_CACHE_RANKINGS:
+        return _rank(base, params, now=now)
     key = cache_key(
-        "search-ranking", content_generation(), params.q.casefold(), sorted(theme.pk for theme in params.themes),
+        "search-ranking", content_generation(), params.q, sorted(theme.pk for theme in params.themes),
         sorted(params.kinds), params.when, params.region,
         now.replace(second=0, microsecond=0) if params.when != "all" else None,  # "upcoming" and "past" move on
     )  # fmt: skip
-    ranking = cache.get(key)
-    if ranking is not None:
-        return ranking
+    cached = cache.get(key)
+    if cached is not None:
+        matches, type_matches = cached
+        shown = set(base.filter(pk__in={pk for pk, _ct in (*matches, *type_matches)}).values_list("pk", flat=True))
+        return Ranking([m for m in matches if m[0] in shown], [m for m in type_matches if m[0] in shown])
+    ranking = _rank(base, params, now=now)
+    if not ranking.any_word and max(len(ranking.matches), len(ranking.type_matches)) >= CANDIDATE_LIMIT:
+        cache.set(key, (ranking.matches, ranking.type_matches), TTL)  # (pickled once when they are the same list)
+    return ranking
+
+
+def _rank(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
     matches, type_matches = _ranked_with_kinds(base, params, now=now, operator="and")
-    ranking = Ranking(matches, type_matches)
     if not matches and len(params.terms) > 1:
         any_matches, any_type_matches = _ranked_with_kinds(base, params, now=now, operator="or")
         if any_matches:
-            ranking = Ranking(any_matches, any_type_matches, any_word=True)
-    if settings.SEARCH_CACHE_RANKINGS and max(len(ranking.matches), len(ranking.type_matches)) >= CANDIDATE_LIMIT:
-        cache.set(key, ranking, TTL)
-    return ranking
+            return Ranking(any_matches, any_type_matches, any_word=True)
+    return Ranking(matches, type_matches)
 
 
 def _ranked_with_kinds(base, params: SearchParams, *, now: dt.datetime, operator: str):

@@ -24,6 +24,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from network.caching import new_generation
 from network.models import PageTheme, Theme
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ def reindex_pages(page_ids: Iterable[int]) -> int:
             except Exception:  # the index must never break an editor's save
                 logger.exception("Could not reindex %s pages in %r", model.__name__, backend)
             count += len(pages)
+    # The cached rankings of searches (search.selectors._ranking) hold pages as the index had them: a search made
+    # between the start of the change and now may have cached the index of before under the new generation.
+    new_generation()
     return count
 
 

@@ -350,3 +350,48 @@ def test_rankings_are_not_cached_when_the_setting_says_so(client, organisation, 
     with CaptureQueriesContext(connection) as again:
         get(client, "/search/?q=l%C3%A6seklub")
     assert ranked(again)
+
+
+def test_a_cached_ranking_leaves_out_pages_unpublished_in_another_worker(client, organisation, theme, monkeypatch):
+    """With the local-memory cache another worker's unpublish is seen when entries expire; a cached ranking must
+    still not show a page that is no longer live."""
+    from network.caching import GENERATION_KEY
+
+    monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
+    pages = [event(organisation, f"Læseklub {days}", days, [theme]) for days in range(1, 4)]
+    url = "/search/?q=l%C3%A6seklub"
+    shown = get(client, url)
+    gone = next(page for page in pages if f'href="{page.url}"' in shown)
+    token = cache.get(GENERATION_KEY)
+    gone.unpublish()
+    cache.set(GENERATION_KEY, token, None)  # as in a worker that has not seen the unpublish
+    with CaptureQueriesContext(connection) as captured:
+        content = get(client, url)
+    assert not ranked(captured)  # the ranking came from the cache
+    assert f'href="{gone.url}"' not in content
+
+
+def test_a_publish_starts_a_new_generation_again_when_it_commits(
+    organisation, theme, django_capture_on_commit_callbacks
+):
+    """A search between the first new generation and the commit reads the index of before: what it cached under
+    that generation is not used after the commit."""
+    from network.caching import content_generation
+
+    page = event(organisation, "Læseklub", 1, [theme])
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(page, title="Læseklub for voksne")
+        during = content_generation()
+    assert content_generation() != during
+
+
+def test_a_ranking_of_any_word_is_not_cached(client, organisation, theme, monkeypatch):
+    """A made-up word makes a ranking of the other words; each would take a place in the cache."""
+    monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
+    for days in range(1, 4):
+        event(organisation, f"Læseklub {days}", days, [theme])
+    url = "/search/?q=l%C3%A6seklub+zzqx"
+    assert "mindst ét af dem" in get(client, url)
+    with CaptureQueriesContext(connection) as again:
+        get(client, url)
+    assert ranked(again)

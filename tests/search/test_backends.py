@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
@@ -134,19 +136,25 @@ def test_postgres_search_gives_a_callers_transaction_its_planner_settings_back(d
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="about the SQLite backend")
 
 
-def _autocomplete_compiler(q: str):
+def _autocomplete_compiler(q: str, *, without_best: bool = False):
+    """The autocomplete's compiler for live, public pages, or for those but its best match."""
     backend = get_search_backend()
-    results = backend.autocomplete(q, Page.objects.live().public())
-    return backend, results.query_compiler
+    queryset = Page.objects.live().public()
+    if without_best:
+        best = backend.autocomplete(q, queryset)[0]
+        queryset = queryset.exclude(pk=best.pk)
+    return backend, backend.autocomplete(q, queryset).query_compiler
 
 
 @sqlite_only
 @pytest.mark.parametrize("q", ["b", "k", "f", "bi"])
-def test_sqlite_autocomplete_ranks_as_bm25_then_row_id(demo, q):
-    """Ordered by FTS5's rank column, the suggestions are those of bm25 with the search's tie-break (row id)."""
+@pytest.mark.parametrize("without_best", [False, True])
+def test_sqlite_autocomplete_ranks_as_bm25_then_row_id(demo, q, without_best):
+    """Ordered by FTS5's rank column, the suggestions are those of bm25 with the search's tie-break (row id), also
+    when the queryset leaves out the best of them."""
     from search.backends.sqlite_danish import WeightedBM25
 
-    backend, compiler = _autocomplete_compiler(q)
+    backend, compiler = _autocomplete_compiler(q, without_best=without_best)
     config = compiler.get_config(backend)
     expected = list(
         compiler._matches(config)
@@ -172,17 +180,18 @@ def test_sqlite_autocomplete_rows_come_sorted_from_fts5(demo):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = " / ".join(row[-1] for row in cursor.fetchall())
-    assert "VIRTUAL TABLE INDEX" in plan and ":r" in plan, plan  # the rank order, taken by FTS5
+    index_number = re.search(r"VIRTUAL TABLE INDEX (\d+):", plan)
+    assert index_number and int(index_number.group(1)) & 32, plan  # FTS5_BI_ORDER_RANK: FTS5 sorts by rank
     assert "TEMP B-TREE" not in plan, plan
 
 
 @postgres_only
 @pytest.mark.parametrize("q", ["b", "k", "f", "bi", "verd"])
-def test_postgres_autocomplete_ranked_first_and_filtered_after_gives_the_rows_of_filtering_first(demo, q):
+@pytest.mark.parametrize("without_best", [False, True])
+def test_postgres_autocomplete_ranked_first_and_filtered_after_gives_the_rows_of_filtering_first(demo, q, without_best):
     """The autocomplete ranks the matching rows before it filters them by the queryset: the same rows, in the same
-    order, as filtering first (the search's way)."""
-    backend = get_search_backend()
-    compiler = backend.autocomplete(q, Page.objects.live().public()).query_compiler
+    order, as filtering first (the search's way), also when the queryset leaves out the best of them."""
+    backend, compiler = _autocomplete_compiler(q, without_best=without_best)
     config = compiler.get_config(backend)
     expected = list(
         compiler._matches(config)
