@@ -266,8 +266,8 @@ def _ranking(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
     A ranking that reaches the cap (`CANDIDATE_LIMIT` pages) is kept in the cache for the content generation: the
     backend ranks every match to find the best 1,000, and a query that matches most of the site (20,000 pages:
     30-40 ms on the database backends) would be ranked again for each page of its results, each sort by date and
-    each time it is asked. A smaller ranking costs less than a cache entry. So does a ranking of any word: a made-up
-    word in a query would make one, so each made-up word would take a place in the cache.
+    each time it is asked. A smaller ranking costs less than its cache entry would. Rankings of any word are not kept
+    either: a made-up word beside a common one makes such a ranking, and each made-up word would take a cache entry.
 
     From the cache, the pages that are no longer live or public are left out (one query by primary key): with the
     local-memory cache, another worker's unpublish is seen when its entries expire.
