@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from network.caching import TTL, cache_key, content_generation
 from network.models import InitiativePage, OfferingPage, PageTheme, Region, Theme, WorkingGroupPage
@@ -271,8 +272,11 @@ def _ranking(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
 
     From the cache, the pages that are no longer live or public are left out (one query by primary key): with the
     local-memory cache, another worker's unpublish is seen when its entries expire.
+
+    Only for the database backends: Elasticsearch finds the best matches without ranking every one, and shows a
+    change only after its refresh (a second later), so a ranking cached at once would miss it until it expired.
     """
-    if not settings.SEARCH_CACHE_RANKINGS:
+    if not (settings.SEARCH_CACHE_RANKINGS and ranks_every_match()):
         return _rank(base, params, now=now)
     key = cache_key(
         "search-ranking", content_generation(), params.q, sorted(theme.pk for theme in params.themes),
@@ -288,6 +292,13 @@ def _ranking(base, params: SearchParams, *, now: dt.datetime) -> Ranking:
     if not ranking.any_word and max(len(ranking.matches), len(ranking.type_matches)) >= CANDIDATE_LIMIT:
         cache.set(key, (ranking.matches, ranking.type_matches), TTL)  # (pickled once when they are the same list)
     return ranking
+
+
+def ranks_every_match() -> bool:
+    """Whether the search backend ranks every match to find the best (the Danish database backends do)."""
+    from .backends.common import RankedResultsMixin
+
+    return issubclass(get_search_backend().results_class, RankedResultsMixin)
 
 
 def _rank(base, params: SearchParams, *, now: dt.datetime) -> Ranking:

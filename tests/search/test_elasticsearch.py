@@ -192,3 +192,13 @@ def test_live_theme_filter_and_nasty_queries(live_elasticsearch, client):
     assert [hit.page.slug for hit in response.context["results"].hits] == ["webinar-citizen-science"]
     for q in ['"', "((", "AND", "title:x", "😀", "a" * 10_000]:
         assert client.get("/search/", {"q": q}).status_code == 200
+
+
+def test_rankings_are_cached_for_the_database_backends_only(settings):
+    """Elasticsearch finds the best matches without ranking all and shows a change only after its refresh: its
+    rankings are not kept in the cache."""
+    from search.selectors import ranks_every_match
+
+    assert ranks_every_match()  # the suite's database backend
+    settings.WAGTAILSEARCH_BACKENDS = search_backends({"ELASTICSEARCH_URL": "http://127.0.0.1:9"})
+    assert not ranks_every_match()  # no connection is made to build the backend
