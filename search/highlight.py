@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -23,10 +24,15 @@ ELLIPSIS = "…"
 
 
 def word_matches(word: str, stems: frozenset[str]) -> bool:
+    return not stems.isdisjoint(word_stems(word))
+
+
+@lru_cache(maxsize=50_000)
+def word_stems(word: str) -> frozenset[str]:
+    """The stems a word of a text matches by: its own and its compound parts' (worked out once per word)."""
     normalised = analysis.normalise(word)
-    if analysis.stem(normalised) in stems:
-        return True
-    return any(analysis.stem(part) in stems for part in analysis.compound_parts(normalised))
+    parts = analysis.compound_parts(normalised)
+    return frozenset((analysis.stem(normalised), *(analysis.stem(part) for part in parts)))
 
 
 def highlight(text: str, stems: frozenset[str]) -> SafeString:

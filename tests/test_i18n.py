@@ -63,3 +63,21 @@ def test_search_in_english(client, home):
     response = client.get("/en/search/?q=verdensmål")
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_theme_links_follow_the_language(db):
+    """Theme links are reversed once per language and kept: the English one stays under /en/."""
+    from django.utils import translation
+
+    from network.templatetags.network_tags import theme_url
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(name="Verdensmål")
+    with translation.override("da"):
+        danish = theme_url(theme)
+    with translation.override("en"):
+        english = theme_url(theme)
+    with translation.override("da"):
+        assert theme_url(theme) == danish
+    assert danish == f"/tema/{theme.slug}/"
+    assert english == f"/en{danish}"

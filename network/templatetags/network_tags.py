@@ -11,11 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -428,7 +429,14 @@ def index_page(pages, label):
 @register.simple_tag
 def theme_url(theme):
     """{% theme_url theme %}: where a theme links to: its theme page. Change it here only."""
-    return reverse("theme", args=[theme.slug])
+    return _theme_path(theme.slug, get_language(), get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=1024)
+def _theme_path(slug: str, language: str | None, urlconf, script_prefix: str) -> str:
+    """A theme page's path, reversed once per language and URL configuration (a page of search results links about
+    60 themes)."""
+    return reverse("theme", args=[slug], urlconf=urlconf)
 
 
 @register.filter
