@@ -296,6 +296,48 @@ def test_search_hits_come_from_the_cache_and_follow_publishing_and_theme_edits(c
     assert "Verdensmålene" in get(client, url)
 
 
+def rendered(client, url) -> tuple[str, list[str]]:
+    """The page and the names of the templates rendered for it."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [template.name for template in response.templates]
+
+
+def test_a_search_hits_date_and_link_come_from_the_cache_and_follow_a_publish(client, organisation, theme):
+    page = event(organisation, "Læseklub i Aarhus", 3, [theme], venue_name="Hovedbiblioteket", city="Aarhus")
+    url = "/search/?q=l%C3%A6seklub"
+    cold, cold_templates = rendered(client, url)
+    warm, warm_templates = rendered(client, url)
+    assert "18. maj 2030" in cold and "Hovedbiblioteket, Aarhus" in cold and page.url in cold
+    assert warm == cold
+    # The date line, the link and the facts are the same whatever was searched for: from the cache.
+    assert {"search/hit_head.html", "search/hit_facts.html"} <= set(cold_templates)
+    assert "search/hit.html" in warm_templates
+    assert not {"search/hit_head.html", "search/hit_facts.html"} & set(warm_templates)
+    # ... and not the title and snippet, which mark the words searched for.
+    other, _ = rendered(client, "/search/?q=aarhus")
+    assert "<mark>Aarhus</mark>" in other and "Læseklub i <mark>Aarhus</mark>" in html.unescape(other)
+
+    publish(page, status="aflyst", city="Odense")
+    content = get(client, url)
+    assert "Aflyst" in content and "Hovedbiblioteket, Odense" in content
+
+
+def test_a_search_hits_badge_follows_time(client, organisation, theme, frozen):
+    WebinarPageFactory(parent=organisation, title="Læseklub på nettet", start=NOW + dt.timedelta(minutes=2),
+                       themes=[theme])  # fmt: skip
+    url = "/search/?q=l%C3%A6seklub"
+    assert "Live nu" not in get(client, url)
+    frozen.shift(dt.timedelta(minutes=3))  # (well within the cache's lifetime)
+    assert "Live nu" in get(client, url)
+
+
+def test_a_search_hits_date_follows_the_language(client, organisation, theme):
+    event(organisation, "Læseklub", 3, [theme])
+    assert "18. maj 2030" in get(client, "/search/?q=l%C3%A6seklub")
+    assert "18 May 2030" in get(client, "/en/search/?q=l%C3%A6seklub")
+
+
 def ranked(captured) -> bool:
     """Whether the search backend ranked matches in these queries (FTS5's MATCH, PostgreSQL's @@)."""
     return any(" MATCH " in query["sql"] or " @@ " in query["sql"] for query in captured.captured_queries)
