@@ -100,6 +100,18 @@ def test_database_is_postgresql_when_database_url_says_so():
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
+def test_sqlite_reads_map_the_database_file(tmp_path):
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "print(connection.cursor().execute('PRAGMA mmap_size').fetchone()[0])"
+    )
+    result = run_python(
+        ["-c", code], DJANGO_SETTINGS_MODULE="network.settings.dev", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) == 256 * 1024 * 1024
+
+
 # --- Production ------------------------------------------------------------------------------------------------
 
 
