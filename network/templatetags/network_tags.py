@@ -281,8 +281,8 @@ def search_hits(context, hits):
 
     What a result shows of its page whatever was searched for (the kind and date line with its badge, the link, the
     place and organiser) is rendered once and cached, keyed like an offering card; the title, snippet and themes,
-    which mark the words searched for, are rendered for each search. (20 results at 20,000 offerings: the dates and
-    links alone took a fifth of the page's time.)
+    which mark the words searched for, are rendered for each search. (Dates, badges and links cost about 1 ms of a
+    page of 20 results.)
     """
     from django.core.cache import cache
 
