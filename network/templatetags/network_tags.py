@@ -214,6 +214,15 @@ def _phase_word(page, now: dt.datetime) -> str:
     return "upcoming" if now < start else ("running" if now < end else "past")
 
 
+def _page_key(prefix: str, shared: tuple, page, now: dt.datetime) -> str:
+    """The cache key of a page's rendered card or search result: it changes with the page's last publication, latest
+    revision and phase (the badge), and with `shared` (the content generation, host, language, ...)."""
+    from network.caching import cache_key
+
+    return cache_key(prefix, *shared, page.pk, page.content_type_id, page.last_published_at, page.latest_revision_id,
+                     _phase_word(page, now))  # fmt: skip
+
+
 def _as_specific(pages: list) -> list:
     """The pages as instances of their own page type: those that are not yet are fetched, one query per type."""
     wanted = defaultdict(list)
@@ -239,7 +248,7 @@ def offering_cards(context, items):
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from network.caching import TTL, cache_key, content_generation
+    from network.caching import TTL, content_generation
 
     pages = list(items or [])
     if not pages:
@@ -255,12 +264,7 @@ def offering_cards(context, items):
         bool(context.get("show_course_days")),
     )
     now = timezone.now()
-    keys = [
-        cache_key("card", *shared, page.pk, page.content_type_id, page.last_published_at, page.latest_revision_id,
-                  _phase_word(page, now))
-        if cacheable and getattr(page, "pk", None) else None
-        for page in pages
-    ]  # fmt: skip
+    keys = [_page_key("card", shared, page, now) if cacheable and getattr(page, "pk", None) else None for page in pages]
     found = cache.get_many([key for key in keys if key])
     missing = [i for i, key in enumerate(keys) if key not in found]
     html = {}
@@ -286,7 +290,7 @@ def search_hits(context, hits):
     """
     from django.core.cache import cache
 
-    from network.caching import TTL, cache_key, content_generation
+    from network.caching import TTL, content_generation
 
     hits = list(hits or [])
     if not hits:
@@ -294,11 +298,7 @@ def search_hits(context, hits):
     request = context.get("request")
     shared = (content_generation(), request.get_host() if request is not None else "", get_language())
     now = timezone.now()
-    keys = [
-        cache_key("hit-parts", *shared, hit.page.pk, hit.page.content_type_id, hit.page.last_published_at,
-                  hit.page.latest_revision_id, _phase_word(hit.page, now))
-        for hit in hits
-    ]  # fmt: skip
+    keys = [_page_key("hit-parts", shared, hit.page, now) for hit in hits]
     found = cache.get_many(keys)
     engine = context.template.engine
     head, facts, result = (engine.get_template(f"search/{name}.html") for name in ("hit_head", "hit_facts", "hit"))
