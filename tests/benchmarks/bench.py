@@ -12,8 +12,8 @@ Search (issue 5): free-text, filtered (theme and type) and autocomplete queries,
 2x its own N=200 figure. The broad query matches every page. At N=20,000 that is more than the 1,000 the search ranks
 for, so its ranking is kept in the cache for the content generation and read from there. At N=200 it ranks every
 time, so that row's growth compares a cached ranking with a fresh one. `search_broad_cold` is the same query with
-that cache off, ranked on every request at both sizes. A full
-`manage.py update_index` (run once per database, timed) < 3 minutes and < 500 MB.
+that cache off, ranked on every request at both sizes. A full `manage.py update_index` (run once per database, timed)
+< 3 minutes and < 500 MB.
 They are reported, not asserted: speed is measured, not tested. `--reindex` runs update_index again (after a change to
 what is indexed); `--only listing|search` measures one section.
 """
