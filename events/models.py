@@ -78,6 +78,7 @@ class EventPage(LocationMixin, OfferingPage):
     """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
 
     offering_kind = "event"
+    kind_order = 3
 
     programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
@@ -154,6 +155,7 @@ class CoursePage(OfferingPage):
     """
 
     offering_kind = "course"
+    kind_order = 2
 
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
 

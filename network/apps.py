@@ -7,6 +7,6 @@ class NetworkConfig(AppConfig):
     verbose_name = "Netværket"
 
     def ready(self):
-        from .caching import connect_signals
+        from . import signals  # noqa: PLC0415 - the models are ready only now
 
-        connect_signals()
+        signals.connect()

@@ -19,10 +19,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "network:content-generation"
 TTL = 10 * 60
@@ -57,22 +54,3 @@ def cache_key(prefix: str, *parts) -> str:
     """A short, safe cache key for any parts (their repr is hashed)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"network:{prefix}:{digest}"
-
-
-def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
-        new_generation()
-
-
-def connect_signals() -> None:
-    from wagtail.models import PageViewRestriction, Site
-
-    from .models import Library, LibraryGroup, Municipality, PageTheme, Theme
-
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(new_generation, dispatch_uid=f"network-caching-{id(signal)}")
-    post_save.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-save")
-    post_delete.connect(_page_saved_or_deleted, dispatch_uid="network-caching-page-delete")
-    for model in (Theme, PageTheme, Library, LibraryGroup, Municipality, PageViewRestriction, Site):
-        post_save.connect(new_generation, sender=model, dispatch_uid=f"network-caching-save-{model.__name__}")
-        post_delete.connect(new_generation, sender=model, dispatch_uid=f"network-caching-delete-{model.__name__}")

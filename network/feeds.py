@@ -17,7 +17,6 @@ from django.views.decorators.cache import cache_page
 
 from .ical import CALENDAR_NAME, calendar_for
 from .models import OfferingPage, Theme
-from .selectors import tagged_with
 
 FEED_SIZE = 30
 # A subscribed calendar holds the next year of offerings, at most this many; clients poll it, so it is cached.
@@ -29,7 +28,7 @@ FEED_CACHE_SECONDS = 600
 def _newest(theme: Theme | None = None):
     offerings = OfferingPage.objects.live().public()
     if theme is not None:
-        offerings = tagged_with(offerings, theme)
+        offerings = offerings.tagged(theme)
     return (
         offerings.exclude(first_published_at=None)
         .order_by("-first_published_at", "-pk")
@@ -109,7 +108,7 @@ def _upcoming_specific(theme: Theme | None = None):
     now = timezone.now()
     offerings = OfferingPage.objects.upcoming(now).filter(start__lt=now + dt.timedelta(days=CALENDAR_HORIZON_DAYS))
     if theme is not None:
-        offerings = tagged_with(offerings, theme)
+        offerings = offerings.tagged(theme)
     return with_calendar_relations(list(offerings.specific()[:CALENDAR_SIZE]))
 
 

@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .caching import TTL, cache_key, content_generation
-from .models import AttendanceMode, Audience, OfferingPage, PageTheme, Region, Theme
+
+# The models' modules, not the package: the listing pages (network.models.pages) import this module.
+from .models.offerings import AttendanceMode, Audience, OfferingPage, ahead_at
+from .models.places import Region
+from .models.themes import PageTheme, Theme
 
 PAGE_SIZE = 20
 # Dates are held within these years: nothing is offered outside them, and the extremes overflow date arithmetic.
@@ -33,14 +37,6 @@ FORMATS = {
     "fysisk": (gettext_lazy("Fysisk fremmøde"), [AttendanceMode.ON_SITE, AttendanceMode.HYBRID]),
     "online": (gettext_lazy("Online"), [AttendanceMode.ONLINE, AttendanceMode.HYBRID]),
 }
-
-
-def offering_kinds() -> dict[str, type[OfferingPage]]:
-    """The `type` values of the listings and the page models they stand for."""
-    from events.models import CoursePage, EventPage
-    from webinars.models import WebinarPage
-
-    return {"event": EventPage, "course": CoursePage, "webinar": WebinarPage}
 
 
 @dataclass
@@ -161,16 +157,16 @@ def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime
     """
     when = when or filters.when
     if when == "upcoming":
-        queryset = queryset.filter(end__gt=now)
+        queryset = queryset.ahead(now)
     elif when == "past":
-        queryset = queryset.filter(end__lte=now)
+        queryset = queryset.ended(now)
     if filters.date_from:
-        queryset = queryset.filter(end__gt=_start_of_day(filters.date_from))
+        queryset = queryset.ahead(_start_of_day(filters.date_from))
     if filters.date_to:
         queryset = queryset.filter(start__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
     for theme in filters.themes:
         # Every chosen theme must be present (narrowing, as users expect from ticking more themes).
-        queryset = queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
+        queryset = queryset.tagged(theme)
     for word in filters.q.split()[:10]:
         queryset = queryset.filter(_contains_word(word))
     return queryset
@@ -282,7 +278,7 @@ def _split_by_time(queryset: QuerySet, fields: tuple[str, ...], count: str, *, n
     """Grouped counts of the queryset split into (upcoming, past) at `now`, and the earliest end among the upcoming
     ones, in one query."""
     upcoming, past, ends = Counter(), Counter(), []
-    ahead = ExpressionWrapper(Q(end__gt=now), output_field=BooleanField())
+    ahead = ExpressionWrapper(ahead_at(now), output_field=BooleanField())
     grouped = (
         queryset.order_by()
         .annotate(_ahead=ahead)
@@ -341,7 +337,7 @@ def facet_counts(
         if cached:
             cache.set_many({totals_key: totals, upcoming_key: upcoming}, TTL)
     elif upcoming is None and filters.when != "all":
-        upcoming_scope = timeless.filter(end__gt=now)
+        upcoming_scope = timeless.ahead(now)
         rows, until = _dimension_rows(upcoming_scope)
         upcoming = UpcomingCounts(rows, _theme_counts(apply_dimensions(upcoming_scope, filters)), until)
         if cached:
@@ -378,7 +374,7 @@ def offering_listing(
     cached = base is None  # the cached counts are of every published offering
     if base is None:
         base = OfferingPage.objects.live().public()
-    timeless = apply_scope(base.filter(kind__in=kinds), filters, now=now, when="all")
+    timeless = apply_scope(base.of_kinds(kinds), filters, now=now, when="all")
     dimension_rows, theme_counts = facet_counts(timeless, filters, now=now, kinds=kinds, cached=cached)
     rows = [(*key, n) for key, n in dimension_rows.items()]
     chosen = _dimension_values(filters)
@@ -388,9 +384,9 @@ def offering_listing(
         # Newest first: walk the start index back from now (what has ended has started) rather than sort every
         # past offering; several kinds are most of the rows, which SQLite is told.
         scope = scope.filter(start__lte=now)
-        scope = scope.filter(Likely(Q(kind__in=kinds))) if len(kinds) > 1 else scope.filter(kind__in=kinds)
+        scope = scope.filter(Likely(Q(kind__in=kinds))) if len(kinds) > 1 else scope.of_kinds(kinds)
     else:
-        scope = scope.filter(kind__in=kinds)
+        scope = scope.of_kinds(kinds)
     results = apply_dimensions(scope, filters)
     order = ("-start", "-pk") if filters.when == "past" else ("start", "pk")
 
@@ -452,7 +448,7 @@ def _dimension_facets(rows, chosen, filters: ListingFilters, kinds: list[str]) -
 
     facets = []
     if len(kinds) > 1:
-        labels, found = offering_kinds(), counts("type")
+        labels, found = OfferingPage.kinds(), counts("type")
         facets.append(Facet("type", _("Type"), [
             FacetOption(kind, str(labels[kind]._meta.verbose_name).capitalize(), found.get(kind, 0),
                         kind in filters.kinds)

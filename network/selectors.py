@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from .caching import TTL, cache_key, content_generation
 from .listing import CountedPaginator
-from .models import InitiativePage, OfferingPage, PageTheme, Theme, WorkingGroupPage
+from .models import InitiativePage, OfferingPage, PageTheme, Theme, WorkingGroupPage, ahead_at
 
 UPCOMING_LIMIT = 50
 PAST_PAGE_SIZE = 20
 RELATED_LIMIT = 3
-
-
-def tagged_with(queryset, theme: Theme):
-    """The pages of the queryset that carry the theme (through PageTheme; see its docstring)."""
-    return queryset.filter(pk__in=PageTheme.objects.filter(tag=theme).values("content_object_id"))
 
 
 def past_count(published, key: tuple, *, now) -> int:
@@ -36,12 +31,12 @@ def past_count(published, key: tuple, *, now) -> int:
         ahead = None  # an upcoming offering has ended since
     if total is None:
         counts = published.aggregate(
-            total=Count("pk"), ahead=Count("pk", filter=Q(end__gt=now)), until=Min("end", filter=Q(end__gt=now))
+            total=Count("pk"), ahead=Count("pk", filter=ahead_at(now)), until=Min("end", filter=ahead_at(now))
         )
         total, ahead = counts["total"], (counts["ahead"], counts["until"])
         cache.set_many({total_key: total, ahead_key: ahead}, TTL)
     elif ahead is None:
-        counts = published.filter(end__gt=now).aggregate(ahead=Count("pk"), until=Min("end"))
+        counts = published.ahead(now).aggregate(ahead=Count("pk"), until=Min("end"))
         ahead = (counts["ahead"], counts["until"])
         cache.set(ahead_key, ahead, TTL)
     return total - ahead[0]
@@ -60,7 +55,7 @@ def upcoming_offerings(published, key: tuple, *, now, limit: int = UPCOMING_LIMI
         pages = OfferingPage.objects.filter(pk__in=found[0]).defer_streamfields().specific()
         by_pk = {page.pk: page for page in pages}
         return [by_pk[pk] for pk in found[0] if pk in by_pk]
-    pages = list(published.filter(end__gt=now).order_by("start", "pk").specific()[:limit])
+    pages = list(published.ahead(now).order_by("start", "pk").specific()[:limit])
     cache.set(key, ([page.pk for page in pages], min((page.end for page in pages), default=None)), TTL)
     return pages
 
@@ -68,16 +63,16 @@ def upcoming_offerings(published, key: tuple, *, now, limit: int = UPCOMING_LIMI
 def theme_overview(theme: Theme, *, page_number: str | None = None, now=None) -> dict:
     """A theme's pages: upcoming offerings (soonest first), working groups, initiatives, past offerings (paginated)."""
     now = now or timezone.now()
-    published = tagged_with(OfferingPage.objects.all(), theme).defer_streamfields().published()
+    published = OfferingPage.objects.tagged(theme).defer_streamfields().published()
     # Newest first: what has ended has started, so the start index is walked back from now.
-    past = published.filter(end__lte=now, start__lte=now).order_by("-start", "-pk").specific()
+    past = published.ended(now).filter(start__lte=now).order_by("-start", "-pk").specific()
     paginator = CountedPaginator(past, PAST_PAGE_SIZE, count=past_count(published, ("theme", theme.pk), now=now))
     number = page_number if (page_number or "").isdigit() and len(page_number) < 7 else 1
     return {
         "upcoming": upcoming_offerings(published, ("theme", theme.pk), now=now),
         "past": paginator.get_page(number),
-        "working_groups": list(tagged_with(WorkingGroupPage.objects.live().public(), theme).order_by("title")),
-        "initiatives": list(tagged_with(InitiativePage.objects.live().public(), theme).order_by("title")),
+        "working_groups": list(WorkingGroupPage.objects.live().public().tagged(theme).order_by("title")),
+        "initiatives": list(InitiativePage.objects.live().public().tagged(theme).order_by("title")),
     }
 
 

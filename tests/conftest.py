@@ -18,9 +18,9 @@ from django.utils import translation
 import pytest
 
 from events.models import CourseIndexPage, EventIndexPage
+from network.demo.site import site_ensure_structure
 from network.models import HomePage, InitiativeIndexPage, OrganisationIndexPage
-from network.services import site_ensure_structure
-from tests.factories import InitiativePageFactory, OrganisationPageFactory
+from tests.network.factories import InitiativePageFactory, OrganisationPageFactory
 from webinars.models import WebinarIndexPage
 
 

@@ -15,7 +15,8 @@ from wagtail.api import APIField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from network.models import AttendanceMode, ListingIndexPage, OfferingPage, Person, PersonSerializer
+from network.models import AttendanceMode, ListingIndexPage, OfferingPage, Person
+from network.serializers import PersonSerializer
 
 
 class Phase(models.TextChoices):
@@ -37,6 +38,7 @@ class WebinarPage(OfferingPage):
     """A webinar: before it, the join link; during it, "live now"; after it, the recording, slides and transcript."""
 
     offering_kind = "webinar"
+    kind_order = 1
 
     duration = models.PositiveIntegerField(
         _("varighed i minutter"),

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from network.dates import format_range
 from network.models import Library, OfferingPage
-from network.templatetags.network_tags import format_range
 
 from . import emails
 from .models import (

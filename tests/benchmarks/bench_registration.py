@@ -63,7 +63,7 @@ from django.utils import timezone
 from events.models import EventIndexPage, EventPage
 from events.registration.models import OutboxMessage, Registration
 from network.models import Library, Municipality
-from network.services import site_ensure_structure
+from network.demo.site import site_ensure_structure
 
 site_ensure_structure()
 capacity = {capacity}

@@ -14,7 +14,7 @@ from django.core.management import call_command
 import pytest
 
 from events.models import EventPage
-from network.demo import DEMO_PASSWORD
+from network.demo.content import DEMO_PASSWORD
 from network.models import InitiativePage, OfferingPage
 
 pytestmark = pytest.mark.django_db(transaction=True)

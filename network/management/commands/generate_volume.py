@@ -4,7 +4,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from network.volume import VolumeGenerator
+from network.demo.volume import VolumeGenerator
 
 
 class Command(BaseCommand):

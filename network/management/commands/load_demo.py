@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from network.demo import DEMO_ADMIN_USERNAME, DEMO_COORDINATORS, DEMO_PASSWORD, demo_load
+from network.demo.content import DEMO_ADMIN_USERNAME, DEMO_COORDINATORS, DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

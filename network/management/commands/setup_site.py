@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from network.services import site_ensure_structure
+from network.demo.site import site_ensure_structure
 
 
 class Command(BaseCommand):
