@@ -20,7 +20,6 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
-
 GENERATION_KEY = "network:content-generation"
 TTL = 10 * 60
 

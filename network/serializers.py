@@ -18,7 +18,6 @@ class PersonSerializer(serializers.Serializer):
         }
 
 
-
 class ThemeSerializer(serializers.Serializer):
     def to_representation(self, manager):
         return [{"name": theme.name, "slug": theme.slug} for theme in manager.all()]
