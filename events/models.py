@@ -135,11 +135,8 @@ class CourseDayKind(models.TextChoices):
 
 
 class CoursePageForm(WagtailAdminPageForm):
-    """The admin form of a course: each step is validated against the period being entered in the same form.
-
-    The admin's inline forms do not link a new step to its course before validating it, so without this
-    `CourseSession.clean` would never see the course and could not check that the step lies within its period.
-    """
+    """The admin form of a course: each step is validated against the period entered in the same form (the admin's
+    inline forms do not link a new step to its course before validating it, so `CourseSession.clean` would not)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

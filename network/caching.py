@@ -1,16 +1,6 @@
-"""Caches that follow publishing: rendered offering cards, the time-independent part of facet counts, the
-registration form's offering and empty fields, and the site of a host (network.middleware).
-
-Every cached value is keyed on the *content generation*, a token kept in the cache itself and replaced whenever
-something a listing shows may have changed: a page is saved, published, unpublished, moved or deleted, a theme or a
-page's themes change. A new token makes every earlier entry unreachable (they expire after `TTL`), so nothing has to
-be found and deleted. A card's key also holds the page's own id, last publication and latest revision, and the phase
-(upcoming, running, past), so a card is right for its page even before the generation is seen to change.
-
-With Redis (production: REDIS_URL) the generation is shared by every worker. The local-memory cache is per process:
-a publish is seen at once by the process that made it, and by other processes when their entries expire (`TTL`).
-The test settings use the dummy cache: nothing is cached, every value is computed.
-"""
+"""Caches that follow publishing: every value is keyed on the *content generation*, a token in the cache that is
+replaced whenever something a listing shows may have changed, so earlier entries become unreachable and expire.
+See the README, "Caches that follow publishing"."""
 
 from __future__ import annotations
 
@@ -37,8 +27,7 @@ def content_generation() -> str:
 def new_generation(**kwargs) -> None:
     """Signal receiver: what listings show may have changed; forget every cached card and count.
 
-    Inside a transaction, again when it commits: a request that read the database after the first new token but
-    before the commit (or before the search index was brought up to date) may have cached what it read under it.
+    Inside a transaction, again when it commits: a request may have cached what it read before the commit.
     """
     _new_token()
     if transaction.get_connection().in_atomic_block:

@@ -6,11 +6,8 @@ from .caching import TTL, cache_key, content_generation
 
 
 def site_navigation(request):
-    """The main navigation: the home page's children shown in menus. Evaluated lazily, once per request.
-
-    Cached until a page changes (network.caching): finding a page's children means reading every descendant's path
-    (a tree stored as paths), which at 20,000 offerings costs more than the rest of a listing.
-    """
+    """The main navigation: the home page's children shown in menus, evaluated lazily once per request and cached
+    until a page changes (finding a page's children reads every descendant's path)."""
 
     def menu_pages():
         site = Site.find_for_request(request)

@@ -1,8 +1,5 @@
-"""Danish dates and times in Copenhagen time, for pages, services and e-mails alike.
-
-"23. marts 2023 kl. 9.00–15.30", "4.–5. april 2024". Django's date formatting supplies the month names in the
-active language, so no word lists are needed here.
-"""
+"""Danish dates and times in Copenhagen time, for pages, services and e-mails alike: "23. marts 2023 kl.
+9.00–15.30", "4.–5. april 2024". Django's date formatting supplies the month names in the active language."""
 
 from __future__ import annotations
 
@@ -57,12 +54,8 @@ def format_time_span(start: dt.time | None, end: dt.time | None = None) -> str:
 
 
 def format_range(start: dt.datetime | None, end: dt.datetime | None = None, style: str = "short") -> str:
-    """A period between two moments, in Copenhagen time.
-
-    style "short": one day with times ("23. marts 2023 kl. 9.00–15.30"), several days without ("4.–5. april 2024").
-    style "full": several days with times as well ("4. april 2024 kl. 10.00 – 5. april 2024 kl. 15.00").
-    style "dates": dates only.
-    """
+    """A period between two moments in Copenhagen time. "short": times only on one day ("23. marts 2023 kl.
+    9.00–15.30", "4.–5. april 2024"); "full": times on several days too; "dates": dates only."""
     if start is None:
         return ""
     start = local(start)

@@ -1,8 +1,6 @@
 """iCalendar (RFC 5545) for offerings: one file per offering, and subscribable feeds.
 
-UIDs are stable: they come from the page's translation_key (a UUID that survives edits, moves and copies of the
-database) and, for course days, the session row (kept across edits and revisions). Times are written in
-Europe/Copenhagen with a VTIMEZONE.
+UIDs are stable (the page's translation_key, and a course day's row); times are in Europe/Copenhagen with a VTIMEZONE.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -53,8 +54,6 @@ def offer(page, availability, request=None) -> dict | None:
     """schema.org Offer for an offering with registration: free, with its availability and registration period."""
     if availability is None or availability.state == "disabled":
         return None
-    from django.urls import reverse
-
     path = reverse("registration_form", args=[page.pk])
     url = request.build_absolute_uri(path) if request is not None else path
     if availability.state == "not_open":

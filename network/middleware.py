@@ -1,10 +1,5 @@
-"""The Wagtail site of a request, from the cache.
-
-Every page (the header, canonical links, the menu) asks Wagtail which `Site` a request is for, and Wagtail asks the
-database once per request. The answer only changes when a site is edited, so it is kept per host and port in the
-cache for a content generation (network.caching: saving or deleting a Site starts a new one) and handed to Wagtail
-the way it keeps it itself, as `request._wagtail_site`.
-"""
+"""The Wagtail site of a request, from the cache: kept per host and port for a content generation (saving a Site
+starts a new one) and handed to Wagtail the way it keeps it itself, as `request._wagtail_site`."""
 
 from __future__ import annotations
 

@@ -26,11 +26,8 @@ COORDINATOR_COLLECTION_PERMISSIONS = [
 
 @transaction.atomic
 def coordinator_group_ensure(*, name: str, sections: list[Page]) -> Group:
-    """A Wagtail group whose members add, edit and publish pages only below the given sections.
-
-    The sections are the organisation and initiative pages that own the group's offerings. Members may also use
-    the shared collection of documents and images, reach the admin, and see registrations across offerings.
-    """
+    """A Wagtail group whose members add, edit and publish pages only below the given sections (the organisations
+    and initiatives that own their offerings), use the shared documents and images, and see registrations."""
     group, _ = Group.objects.get_or_create(name=name)
     for app_label, codename in COORDINATOR_PERMISSIONS:
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,10 +1,5 @@
-"""Volume data for benchmarks: realistic offerings spread over ten years, deterministic for a seed.
-
-The mix follows the demo: events (on site, online, hybrid), courses with course days and an activity between them,
-and webinars; one to three themes each; venues in every region. Pages are written in batches, each in its own
-transaction, so memory stays flat however many offerings are made. The search index is not updated per page
-(the signal handlers are paused, as are Wagtail's reference-index updates); `update_index` builds it afterwards.
-"""
+"""Volume data for benchmarks: realistic offerings spread over ten years, deterministic for a seed, written in
+batches so memory stays flat; the search index is built afterwards with `update_index` (README, "Volume data")."""
 
 from __future__ import annotations
 
@@ -16,6 +11,9 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
+
+from modelsearch.signal_handlers import post_save_signal_handler
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from events.models import CourseDayKind, CoursePage, CourseSession, EventPage
 from network.models import (
@@ -47,14 +45,8 @@ FORMS = {"event": ["Inspirationsdag", "Temadag", "Konference", "Netværksmøde",
 
 @contextlib.contextmanager
 def indexes_paused():
-    """Pause the per-save updates of the search index and Wagtail's reference index while writing in bulk.
-
-    Generated pages refer to nothing but their themes, so the reference index has nothing to learn from them;
-    the search index is rebuilt afterwards with `update_index`.
-    """
-    from modelsearch.signal_handlers import post_save_signal_handler
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
+    """Pause the per-save updates of the search index and Wagtail's reference index while writing in bulk (generated
+    pages refer to nothing but their themes; `update_index` rebuilds the search index afterwards)."""
     models = [EventPage, CoursePage, WebinarPage]
     for model in models:
         post_save.disconnect(post_save_signal_handler, sender=model)

@@ -13,7 +13,7 @@ from .offerings import (
     Track,
     ahead_at,
 )
-from .pages import (  # noqa: I001 - last: its listing reads import the models above
+from .pages import (
     HomePage,
     InitiativeIndexPage,
     InitiativePage,

@@ -96,8 +96,7 @@ OfferingManager = PageManager.from_queryset(OfferingQuerySet)
 class OfferingPage(OrganisedPage):
     """An offering with a time: events, courses and webinars share this table, so one query lists them all.
 
-    `start` and `end` are stored aware and shown in Copenhagen time. `region` is derived on save from where the
-    offering takes place, for filtering.
+    `start` and `end` are stored aware; `region` and `kind` are derived on save, for filtering.
     """
 
     start = models.DateTimeField(_("start"))

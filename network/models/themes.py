@@ -71,8 +71,7 @@ class Theme(TagBase):
 class PageTheme(ItemBase):
     """The link between any page and a theme: one table, so a theme's pages of every kind are one query away.
 
-    Filter pages by theme through this table (`EventPage.objects.filter(theme_links__tag__slug=...)`): taggit's
-    `themes__` lookups join on the subclass's own `id` column, which multi-table page models do not have.
+    Filter through it (`tagged`, `page_ids`): taggit's `themes__` lookups join on an `id` page subclasses lack.
     """
 
     # Two indexes, each answering from the index alone: a theme's pages (the unique (tag, page) below) and a page's
