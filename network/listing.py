@@ -1,9 +1,6 @@
-"""Filterable listings of offerings: one selector behind every listing and theme page.
+"""Filterable listings of offerings: one selector behind every listing, its filters read from GET parameters.
 
-The filters are GET parameters, so each filtered view is a stable URL:
-`theme` (repeatable slug), `type`, `when` (upcoming|past), `from`, `to` (ISO dates), `audience`, `format`
-(fysisk|online), `region`, `q`, `page`. Bad values never raise: they are dropped with a clear Danish message.
-The number of queries does not depend on the number of offerings.
+Bad values never raise: they are dropped with a Danish message. The number of queries does not grow with the offerings.
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .caching import TTL, cache_key, content_generation
+from .filters import Facet, facet, page_of, parse_kinds, parse_page, parse_themes, theme_facet
 
 # The models' modules, not the package: the listing pages (network.models.pages) import this module.
 from .models.offerings import AttendanceMode, Audience, OfferingPage, ahead_at
@@ -37,21 +35,6 @@ FORMATS = {
     "fysisk": (gettext_lazy("Fysisk fremmøde"), [AttendanceMode.ON_SITE, AttendanceMode.HYBRID]),
     "online": (gettext_lazy("Online"), [AttendanceMode.ONLINE, AttendanceMode.HYBRID]),
 }
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list[FacetOption]
 
 
 @dataclass
@@ -107,20 +90,9 @@ def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[T
     """Read the GET parameters; drop what cannot be used and say why, in Danish."""
     filters = ListingFilters()
     messages = filters.messages
-    by_slug = {theme.slug: theme for theme in themes}
-    for slug in dict.fromkeys(params.getlist("theme")):
-        slug = slug.strip()
-        if not slug:
-            continue
-        if slug in by_slug:
-            filters.themes.append(by_slug[slug])
-        else:
-            messages.append(_("Temaet «%(slug)s» findes ikke. Det er sprunget over.") % {"slug": slug[:50]})
-    for kind in dict.fromkeys(params.getlist("type")):
-        if kind in allowed_kinds:
-            filters.kinds.append(kind)
-        elif kind.strip():
-            messages.append(_("Typen «%(kind)s» findes ikke her. Den er sprunget over.") % {"kind": kind[:30]})
+    filters.themes = parse_themes(params, themes, messages)
+    unknown = _("Typen «%(kind)s» findes ikke her. Den er sprunget over.")
+    filters.kinds = parse_kinds(params, allowed_kinds, messages, unknown=unknown)
     when = params.get("when", "upcoming").strip() or "upcoming"
     if when in ("upcoming", "past", "all"):
         filters.when = when
@@ -151,10 +123,8 @@ def parse_filters(params: QueryDict, *, allowed_kinds: list[str], themes: list[T
 
 
 def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime, when: str | None = None) -> QuerySet:
-    """Narrow by time, period, themes and free text: the filters that facets do not count.
-
-    `when` overrides the filters' own (upcoming, past, all).
-    """
+    """Narrow by time, period, themes and free text: the filters that facets do not count. `when` overrides the
+    filters' own (upcoming, past, all)."""
     when = when or filters.when
     if when == "upcoming":
         queryset = queryset.ahead(now)
@@ -173,17 +143,15 @@ def apply_scope(queryset: QuerySet, filters: ListingFilters, *, now: dt.datetime
 
 
 def _contains_word(word: str) -> Q:
-    """Title or introduction contains the word, whatever its case.
-
-    SQLite's LIKE folds only ASCII letters, so the Danish letters are matched in their usual cases too.
-    """
+    """Title or introduction contains the word, whatever its case (also the Danish letters, which SQLite's LIKE does
+    not fold)."""
     condition = Q()
     for variant in dict.fromkeys((word, word.lower(), word.upper(), word.capitalize())):
         condition |= Q(title__icontains=variant) | Q(intro__icontains=variant)
     return condition
 
 
-# The facet dimensions: filter name -> (model field, values a filter value stands for).
+# The facets counted from the grouped rows, in the order of the row's fields (DIMENSION_FIELDS).
 DIMENSIONS = ("type", "audience", "region", "format")
 
 
@@ -234,9 +202,8 @@ class CountedPaginator(Paginator):
 
 
 class Likely(Func):
-    """A condition that holds for most rows. SQLite is told so (`likely()`), so that it walks an index in the order
-    asked for instead of sorting every row found by a more selective-looking one; other databases get the plain
-    condition."""
+    """A condition that holds for most rows: SQLite is told so (`likely()`) and walks the index in the order asked
+    for; other databases get the plain condition."""
 
     function = "likely"
     output_field = BooleanField()
@@ -275,8 +242,7 @@ def _theme_counts(queryset: QuerySet) -> Counter:
 
 
 def _split_by_time(queryset: QuerySet, fields: tuple[str, ...], count: str, *, now: dt.datetime):
-    """Grouped counts of the queryset split into (upcoming, past) at `now`, and the earliest end among the upcoming
-    ones, in one query."""
+    """Grouped counts split into (upcoming, past) at `now`, and the earliest end among the upcoming: one query."""
     upcoming, past, ends = Counter(), Counter(), []
     ahead = ExpressionWrapper(ahead_at(now), output_field=BooleanField())
     grouped = (
@@ -296,7 +262,7 @@ def _split_by_time(queryset: QuerySet, fields: tuple[str, ...], count: str, *, n
 @dataclass
 class UpcomingCounts:
     """Facet counts of the upcoming offerings, exact until the first of them ends (`until`; None: none is upcoming,
-    and only a publish, which starts a new content generation, can change that)."""
+    which only a publish, and with it a new content generation, can change)."""
 
     rows: Counter
     themes: Counter
@@ -309,14 +275,8 @@ class UpcomingCounts:
 def facet_counts(
     timeless: QuerySet, filters: ListingFilters, *, now: dt.datetime, kinds: list[str], cached: bool = True
 ) -> tuple[Counter, Counter]:
-    """The dimension rows of the scope, and the theme counts of the results (the scope under the dimension filters).
-
-    `timeless` is the scope without its time filter. Two counts are cached until the content changes
-    (network.caching): those of *all* offerings in the scope, which do not depend on the time, and those of the
-    upcoming ones, which hold until the first of them ends (the time is then past that offering's end). Past is all
-    minus upcoming. A listing served from the cache counts nothing; one that is not makes two queries, as before.
-    `cached=False` for a scope the key cannot name (a listing over another base queryset).
-    """
+    """The dimension rows of the scope and the theme counts of the results, from the cache where it can. `timeless`:
+    the scope without its time filter; `cached=False` for a scope the key cannot name (another base queryset)."""
     parts = (
         sorted(kinds), [t.pk for t in filters.themes], filters.date_from, filters.date_to, filters.q,
         sorted((k, sorted(v)) for k, v in _dimension_values(filters).items()),
@@ -362,12 +322,8 @@ def offering_listing(
     base: QuerySet | None = None,
     page_size: int = PAGE_SIZE,
 ) -> Listing:
-    """The filtered, sorted, paginated listing with facet counts, for the offering kinds given.
-
-    Queries: the themes, one grouped count over the scope (it gives the result count and the counts of type,
-    audience, region and format), one for the theme counts (see `facet_counts`), and the page of results. However
-    many offerings.
-    """
+    """The filtered, sorted, paginated listing with facet counts, for the offering kinds given: the themes, one
+    grouped count, one of themes (see `facet_counts`) and the page of results, however many offerings."""
     now = now or timezone.now()
     themes = list(Theme.objects.order_by("name"))
     filters = parse_filters(params, allowed_kinds=kinds, themes=themes)
@@ -393,18 +349,10 @@ def offering_listing(
     # Offering rows without their StreamFields, which cards do not show. The cards fetch the specific pages they
     # need (one query per kind) only for cards that are not cached (`offering_cards`).
     paginator = CountedPaginator(results.order_by(*order).defer_streamfields(), page_size, count=count)
-    raw_page = params.get("page", "1").strip() or "1"
-    readable = raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 7
-    number = int(raw_page) if readable else 1
-    if not readable:
-        filters.messages.append(_("Sidetallet «%(page)s» kunne ikke læses. Viser side 1.") % {"page": raw_page[:20]})
-    if number > paginator.num_pages and count:
-        filters.messages.append(_("Side %(page)s findes ikke. Viser den sidste side.") % {"page": number})
-    number = min(max(number, 1), paginator.num_pages)
-    page = paginator.page(number)
+    page = page_of(paginator, parse_page(params, filters.messages), filters.messages)
 
     facets = [
-        _theme_facet(theme_counts, filters, themes),
+        theme_facet(themes, theme_counts, filters.themes),
         *_dimension_facets(rows, chosen, filters, kinds),
     ]
     used = [k for k in FILTER_PARAMS if any(v.strip() for v in params.getlist(k))]
@@ -426,15 +374,6 @@ def offering_listing(
     )
 
 
-def _theme_facet(counts: Counter, filters: ListingFilters, themes: list[Theme]) -> Facet:
-    """How many of the results carry each theme (themes narrow, so these are the counts a tick would give)."""
-    chosen = {t.pk for t in filters.themes}
-    return Facet("theme", _("Tema"), [
-        FacetOption(t.slug, t.name, counts.get(t.pk, 0), t.pk in chosen)
-        for t in themes if counts.get(t.pk) or t.pk in chosen
-    ])  # fmt: skip
-
-
 def _dimension_facets(rows, chosen, filters: ListingFilters, kinds: list[str]) -> list[Facet]:
     """Type, audience, region and format: each counted over the results of every *other* filter."""
 
@@ -448,25 +387,18 @@ def _dimension_facets(rows, chosen, filters: ListingFilters, kinds: list[str]) -
 
     facets = []
     if len(kinds) > 1:
-        labels, found = OfferingPage.kinds(), counts("type")
-        facets.append(Facet("type", _("Type"), [
-            FacetOption(kind, str(labels[kind]._meta.verbose_name).capitalize(), found.get(kind, 0),
-                        kind in filters.kinds)
-            for kind in kinds if found.get(kind) or kind in filters.kinds
-        ]))  # fmt: skip
+        models = OfferingPage.kinds()
+        labels = [(kind, str(models[kind]._meta.verbose_name).capitalize()) for kind in kinds]
+        facets.append(facet("type", _("Type"), labels, counts("type"), filters.kinds))
     for name, label, choices in (
         ("audience", _("Målgruppe"), Audience.choices),
         ("region", _("Region"), Region.choices),
     ):
-        found, current = counts(name), getattr(filters, name)
-        facets.append(Facet(name, label, [
-            FacetOption(value, str(text), found.get(value, 0), value == current)
-            for value, text in choices if found.get(value) or value == current
-        ]))  # fmt: skip
+        chosen_value = getattr(filters, name)
+        options = [(value, str(text)) for value, text in choices]
+        facets.append(facet(name, label, options, counts(name), {chosen_value} if chosen_value else set()))
     found = counts("format")
-    facets.append(Facet("format", _("Form"), [
-        FacetOption(value, str(text), sum(found.get(m, 0) for m in modes), value == filters.format)
-        for value, (text, modes) in FORMATS.items()
-        if sum(found.get(m, 0) for m in modes) or value == filters.format
-    ]))  # fmt: skip
+    format_counts = {value: sum(found.get(mode, 0) for mode in modes) for value, (_text, modes) in FORMATS.items()}
+    formats = [(value, str(text)) for value, (text, _modes) in FORMATS.items()]
+    facets.append(facet("format", _("Form"), formats, format_counts, {filters.format} if filters.format else set()))
     return facets

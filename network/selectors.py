@@ -16,12 +16,8 @@ RELATED_LIMIT = 3
 
 
 def past_count(published, key: tuple, *, now) -> int:
-    """How many of the published offerings have ended: all of them minus the upcoming ones.
-
-    Both numbers are cached until the content changes (network.caching); the upcoming one only until the first
-    upcoming offering ends. Past offerings grow without end: they are never counted per request. On a cache miss,
-    one query counts both.
-    """
+    """How many of the published offerings have ended: all of them minus the upcoming ones, both cached (the upcoming
+    count until the first of them ends); on a cache miss, one query counts both."""
     published = published.order_by()
     generation = content_generation()
     total_key, ahead_key = cache_key("total", generation, *key), cache_key("ahead", generation, *key)
@@ -43,12 +39,8 @@ def past_count(published, key: tuple, *, now) -> int:
 
 
 def upcoming_offerings(published, key: tuple, *, now, limit: int = UPCOMING_LIMIT) -> list[OfferingPage]:
-    """The first `limit` upcoming offerings, soonest first, as specific pages.
-
-    Which they are is cached until the content changes or the first of them ends (network.caching): finding them
-    means walking past every offering that has already ended. From the cache, they are fetched by primary key.
-    Either way one query plus one per page type.
-    """
+    """The first `limit` upcoming offerings, soonest first, as specific pages: which they are is cached until the
+    content changes or the first of them ends. One query plus one per page type."""
     key = cache_key("upcoming-ids", content_generation(), *key, limit)
     found = cache.get(key)
     if found is not None and (found[1] is None or now < found[1]):
@@ -60,17 +52,17 @@ def upcoming_offerings(published, key: tuple, *, now, limit: int = UPCOMING_LIMI
     return pages
 
 
-def theme_overview(theme: Theme, *, page_number: str | None = None, now=None) -> dict:
-    """A theme's pages: upcoming offerings (soonest first), working groups, initiatives, past offerings (paginated)."""
+def theme_overview(theme: Theme, *, page_number: int = 1, now=None) -> dict:
+    """A theme's pages: upcoming offerings (soonest first), working groups, initiatives, past offerings (paginated;
+    a page number past the last gives the last)."""
     now = now or timezone.now()
     published = OfferingPage.objects.tagged(theme).defer_streamfields().published()
     # Newest first: what has ended has started, so the start index is walked back from now.
     past = published.ended(now).filter(start__lte=now).order_by("-start", "-pk").specific()
     paginator = CountedPaginator(past, PAST_PAGE_SIZE, count=past_count(published, ("theme", theme.pk), now=now))
-    number = page_number if (page_number or "").isdigit() and len(page_number) < 7 else 1
     return {
         "upcoming": upcoming_offerings(published, ("theme", theme.pk), now=now),
-        "past": paginator.get_page(number),
+        "past": paginator.get_page(page_number),
         "working_groups": list(WorkingGroupPage.objects.live().public().tagged(theme).order_by("title")),
         "initiatives": list(InitiativePage.objects.live().public().tagged(theme).order_by("title")),
     }

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .filters import parse_page
 from .models import Theme
 from .selectors import theme_overview
 
@@ -13,7 +14,9 @@ def theme_detail(request, slug: str):
     theme = Theme.objects.filter(slug=slug).first()
     if theme is None:
         raise Http404(_("Temaet findes ikke."))
-    context = {"theme": theme, **theme_overview(theme, page_number=request.GET.get("page"))}
+    # The theme page shows no notices: a page number that cannot be read gives the first page.
+    page_number = parse_page(request.GET, messages=[])
+    context = {"theme": theme, **theme_overview(theme, page_number=page_number)}
     if context["past"].number > 1:
         context["canonical_query"] = f"page={context['past'].number}"
     return TemplateResponse(request, "network/theme_page.html", context)

@@ -1,25 +1,5 @@
-"""Danish text analysis for search: one pipeline for the index and for the query, so both sides agree.
-
-Wagtail's SQLite backend does no stemming, PostgreSQL needs the `danish` configuration and Elasticsearch a Danish
-analyzer. This module is the Danish knowledge they share:
-
-- **normalise**: lower case, Unicode NFC, control characters removed, and "aa" read as "å" ("Verdensmaal" is
-  "verdensmål", "Aarhus" is "århus"). The price: the rare word with a real double a ("ekstraarbejde",
-  "naarsomhelst" is fine, "gaaet" is fine) is read with an "å" as well. Both sides are normalised the same way, so
-  such a word still finds itself; it can also match a word that really has an "å" in that place. We accept that.
-- **stem**: the Danish Snowball stemmer (the `snowballstemmer` package: the same algorithm as PostgreSQL's and
-  Elasticsearch's Danish stemmers), so "kurser", "kurset" and "kurserne" meet, and so do "webinar" and "webinarer".
-  A few irregular words the stemmer cannot join are mapped first (`IRREGULAR`: "kursus" joins "kurser").
-- **compounds**: Danish writes compounds as one word ("skolesamarbejde", "kompetenceudvikling"). A compound is
-  indexed with its parts as well, found with a small lexicon of the network's words (`COMPOUND_WORDS`): a search for
-  "samarbejde" finds "skolesamarbejdet", and one for "skolesamarbejde" also finds "samarbejde med skolerne".
-  Words that end in another word without being compounds of it ("samarbejde" is not "sam" + "arbejde") are kept
-  out of the lexicon, and a first part must have at least four letters.
-- **stop words**: the Snowball list of Danish stop words, the same as PostgreSQL's and Elasticsearch's `_danish_`.
-  They are dropped from queries only.
-
-Everything here is plain Python with no Django imports, so settings can build the Elasticsearch analysis from it.
-"""
+"""Danish text analysis for search, one pipeline for the index and the query: normalising ("aa" read as "å"), Snowball
+stems, compound parts and stop words. Plain Python, so the settings can build the Elasticsearch analysis from it."""
 
 from __future__ import annotations
 
@@ -118,11 +98,8 @@ def _lexicon_stems() -> frozenset[str]:
 @lru_cache(maxsize=50_000)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The parts of a compound as normalised words, or () when it is not one: "skolesamarbejdet" -> skole, samarbejdet.
-
-    The longest head that is a lexicon word (plus inflection) wins; failing that, a first part that is one. The first
-    part is split again ("folkeskolereformen" -> folkeskole, reformen, folke, skole). An inflected lexicon word is
-    not a compound: "bibliotekernes" is not "bibliotek" + "ernes".
-    """
+    The longest head that is a lexicon word wins, else a first part that is one, which is split again; an inflected
+    lexicon word is not a compound."""
     if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha() or stem(word) in _lexicon_stems():
         return ()
     splits = [(word[:i], word[i:]) for i in range(MIN_PART_LENGTH, len(word) - 2)]
@@ -217,12 +194,8 @@ def prefix_words(text: str, *, max_terms: int = 8) -> list[str]:
 
 
 def elasticsearch_analysis() -> dict:
-    """Index settings for Elasticsearch: the same Danish pipeline as an analyzer, made the index's default.
-
-    lowercase, "aa" -> "å", Danish stop words, compound parts from the same lexicon, the irregular words, then the
-    Danish Snowball stemmer. Elasticsearch's decompounder finds lexicon words anywhere in a word, a little more
-    eagerly than `compound_parts`.
-    """
+    """Index settings for Elasticsearch: the same Danish pipeline as an analyzer, made the index's default (its
+    decompounder finds lexicon words anywhere in a word, a little more eagerly than `compound_parts`)."""
     irregular_rules = [f"{word} => {stem(word)}" for word in sorted(IRREGULAR)]
     return {
         "analysis": {

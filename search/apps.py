@@ -7,4 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Søgning"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the index-keeping signal handlers
+        from . import signals  # noqa: F401, PLC0415 - connects the index-keeping signal handlers once the apps are ready

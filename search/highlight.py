@@ -1,9 +1,5 @@
-"""Highlighting: the words of a text that match the query, marked with <mark>, and a snippet around the first.
-
-A word matches when its Danish stem, or the stem of one of its compound parts, is among the query's stems
-(`search.analysis`), so "kurserne" is marked for the query "kursus" and "verdensmålene" for "verdensmaal". It works
-from the page's own fields, the same on every backend, and needs no query.
-"""
+"""Highlighting: the words of a text whose stem, or a compound part's, is among the query's stems, marked with <mark>,
+and a snippet around the first. From the page's own fields: the same on every backend, and no query."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""Reading a search request: the free text made safe, and the listings' filters.
+"""Reading a search request: the free text made safe, and the listings' filters under the listings' names.
 
-GET parameters, the same names as the listings (network/listing.py) so a filtered search is a stable URL:
-`q`, `theme` (repeatable slug), `type` (repeatable: event, course, webinar, workinggroup, initiative),
-`when` (all | upcoming | past; default all: staff search what has been), `region`, `sort` (relevance | date),
-`page`. Nothing here raises on bad input: what cannot be used is dropped, and a short Danish message says so.
-
-The free text is never handed to a backend as syntax. It is cut to `MAX_QUERY_LENGTH` characters, control
-characters go, and the backends build their queries from the words alone (letters and digits, see
-`search.analysis`), so quotes, operators, parentheses and emoji cannot break a query.
+Nothing here raises on bad input: what cannot be used is dropped, and a short Danish message says so.
 """
 
 from __future__ import annotations
@@ -18,6 +11,7 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from network.filters import parse_kinds, parse_page, parse_themes
 from network.models import Region, Theme
 
 from . import analysis
@@ -88,18 +82,9 @@ def parse_search_params(params: QueryDict, *, kinds: dict[str, str], themes: lis
                 _("Tegn som anførselstegn, parenteser, * og - og ord som AND og OR bruges ikke. Der søges på ordene.")
             )
 
-    by_slug = {theme.slug: theme for theme in themes}
-    for slug in list(dict.fromkeys(v.strip() for v in params.getlist("theme") if v.strip()))[:MAX_FILTER_VALUES]:
-        if slug in by_slug:
-            result.themes.append(by_slug[slug])
-        else:
-            messages.append(_("Temaet «%(slug)s» findes ikke. Det er sprunget over.") % {"slug": slug[:50]})
-
-    for kind in list(dict.fromkeys(v.strip() for v in params.getlist("type") if v.strip()))[:MAX_FILTER_VALUES]:
-        if kind in kinds:
-            result.kinds.append(kind)
-        else:
-            messages.append(_("Typen «%(kind)s» findes ikke. Den er sprunget over.") % {"kind": kind[:30]})
+    result.themes = parse_themes(params, themes, messages, limit=MAX_FILTER_VALUES)
+    unknown = _("Typen «%(kind)s» findes ikke. Den er sprunget over.")
+    result.kinds = parse_kinds(params, kinds, messages, unknown=unknown, limit=MAX_FILTER_VALUES)
 
     when = params.get("when", "").strip() or "all"
     if when in WHENS:
@@ -121,11 +106,7 @@ def parse_search_params(params: QueryDict, *, kinds: dict[str, str], themes: lis
     # Without words to rank by, relevance means nothing: the newest first.
     result.sort = sort if result.terms else "date"
 
-    raw_page = params.get("page", "").strip()
-    if raw_page.isdigit() and len(raw_page) < 7 and int(raw_page) > 0:
-        result.page = int(raw_page)
-    elif raw_page:
-        messages.append(_("Sidetallet «%(page)s» kunne ikke læses. Viser side 1.") % {"page": raw_page[:20]})
+    result.page = parse_page(params, messages)
     return result
 
 

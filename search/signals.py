@@ -1,14 +1,5 @@
-"""Keep the search index current where Wagtail's own signal handlers fall short.
-
-Wagtail (modelsearch) reindexes a page on `post_save` and removes it on `post_delete`. Two gaps:
-
-- A page's child relations (its themes, a course's days, a webinar's presenters) are written by modelcluster
-  *after* `post_save`, so on publish the index would get the themes the page had before. We reindex on
-  `page_published`, when everything is written.
-- What a page shows of other objects is indexed with it: theme names and synonyms, the organiser's title. When a
-  theme or an organisation changes, the pages that carry it are reindexed, in bulk. After a move, the page and its
-  descendants are reindexed, since their paths (which `public()` filters on) changed.
-"""
+"""Keep the search index current where Wagtail's own signal handlers fall short: child relations written after
+`post_save`, what a page shows of other objects (themes, organisers), and the paths of moved pages."""
 
 from __future__ import annotations
 
@@ -25,7 +16,7 @@ from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from network.caching import new_generation
-from network.models import PageTheme, Theme
+from network.models import InitiativePage, OfferingPage, OrganisationPage, PageTheme, Theme, WorkingGroupPage
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +42,7 @@ def reindex_pages(page_ids: Iterable[int]) -> int:
             except Exception:  # the index must never break an editor's save
                 logger.exception("Could not reindex %s pages in %r", model.__name__, backend)
             count += len(pages)
-    # The cached rankings of searches (search.selectors._ranking) hold pages as the index had them: a search made
+    # The cached rankings of searches (search.ranking.rank) hold pages as the index had them: a search made
     # between the start of the change and now may have cached the index of before under the new generation.
     new_generation()
     return count
@@ -65,10 +56,8 @@ def _reindex_object(instance) -> None:
 def reindex_published_page(sender, instance, **kwargs):
     """Reindex with the child relations (themes, course days, presenters) that were written after post_save."""
     _reindex_object(instance)
-    if instance.specific_class.__name__ == "OrganisationPage":
+    if instance.specific_class is OrganisationPage:
         # Offerings, working groups and initiatives index their organiser's title.
-        from network.models import InitiativePage, OfferingPage, WorkingGroupPage
-
         organised = [
             *OfferingPage.objects.filter(organiser=instance).values_list("pk", flat=True),
             *WorkingGroupPage.objects.filter(organiser=instance).values_list("pk", flat=True),

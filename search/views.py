@@ -1,4 +1,5 @@
-"""The search page and its autocomplete. Thin: the search itself is in search/selectors.py."""
+"""The search page and its autocomplete. Thin: the search is in search/selectors.py, the suggestions in
+search/autocomplete.py."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .autocomplete import autocomplete
 from .query import SearchParams
-from .selectors import SearchResults, autocomplete, search_pages
+from .selectors import SearchResults, search_pages
 
 logger = logging.getLogger(__name__)
 

@@ -25,12 +25,9 @@ def kind_words(obj) -> str:
 
 
 class RankedResultsMixin:
-    """Search results read from the ranked index rows: the ids, best first, from one query on the index (the
-    compiler's `ranked_object_ids`), then the objects from the caller's queryset by primary key. The stock backends
-    join every object of the queryset to its index row to rank it, which grows with the site, not with the matches.
-
-    The compiler says when it can (`can_rank_in_one_query`); otherwise the stock search runs.
-    """
+    """Search results read from the ranked index rows: the ids, best first, from one query on the index, then the
+    objects from the caller's queryset by primary key. Where the compiler cannot (`can_rank_in_one_query`), the stock
+    search runs."""
 
     def _fast(self) -> bool:
         compiler = self.query_compiler

@@ -1,13 +1,5 @@
-"""Wagtail's PostgreSQL search backend, in Danish.
-
-PostgreSQL stems with its own `danish` text search configuration (SEARCH_CONFIG). What it cannot do, we do in
-Python before the text reaches it, the same way on both sides (`search.analysis`):
-
-- "aa" is read as "å", and a few irregular words are mapped ("kursus" joins "kurser");
-- a compound is followed by its parts ("skolesamarbejdet skole samarbejdet"), so its halves are found;
-- the query is built from words that hold only letters and digits, so no tsquery operator can come from the user.
-  A compound in the query matches itself or both of its halves: `'skolesamarbejde' | ('skole' & 'samarbejde')`.
-"""
+"""Wagtail's PostgreSQL search backend, in Danish: PostgreSQL's `danish` configuration, fed text normalised in Python
+("aa" as "å", irregular words, compound parts), and tsqueries built from words alone."""
 
 from __future__ import annotations
 
@@ -138,7 +130,7 @@ class DanishPostgresIndex(PostgresIndex):
                 ON CONFLICT (content_type_id, object_id)
                 DO UPDATE SET title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
                               body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
-                """,  # noqa: S608 - table name from the model, values as parameters
+                """,  # the table name from the model, the values as parameters
                 params,
             )
         self._refresh_title_norms()
@@ -172,13 +164,8 @@ def _has_words(query) -> bool:
 
 
 class RankedEntriesMixin:
-    """Ranking from the index rows: the rows that match, ranked, each looked up in the queryset by primary key.
-
-    The stock backend joins the queryset to its index rows on `object_id = page.id::varchar`: a join on an
-    expression of the page, which no index serves, so PostgreSQL reads and hashes every page of the site for every
-    search and every keystroke of the autocomplete (8 ms at 20,000 pages, however few match). Here the join is on
-    `page.id = object_id::bigint`, which the page's primary key serves.
-    """
+    """Ranking from the index rows: the rows that match, ranked, each looked up in the queryset by primary key
+    (`page.id = object_id::bigint`, which the page's primary key serves)."""
 
     def query_is_empty(self) -> bool:
         raise NotImplementedError
@@ -236,8 +223,8 @@ PLANNER_SETTINGS = {
     # disks) the planner would rather hash every page of the site than look up a few hundred. The index and the pages
     # are read from memory.
     "random_page_cost": "1.1",
-    # A search is one request among many on the web server: it takes one core, not three (a query that matches all
-    # 20,000 pages took 48 ms with two parallel workers beside it, 36 ms without, on two cores).
+    # A search is one request among many on the web server: it takes one core, not three (parallel workers made a
+    # query that matches every page slower, not faster).
     "max_parallel_workers_per_gather": "0",
 }
 
@@ -308,11 +295,8 @@ class DanishPostgresSearchQueryCompiler(RankedEntriesMixin, PostgresSearchQueryC
 
 class DanishPostgresAutocompleteQueryCompiler(RankedEntriesMixin, PostgresAutocompleteQueryCompiler):
     def ranked_object_ids(self, config, start, stop) -> list[tuple[int, float, int]]:
-        """As for search, but the matching rows are ranked in a subquery of their own and the queryset's filter is
-        applied to them in that order: PostgreSQL then looks the best rows' pages up by primary key until it has the
-        few suggestions asked for, where a filter in the same query is applied to every match before the sort (a hash
-        of every page of the site: at 20,000 offerings "verd" took 12.4 ms, now 8.3). (Not for search: it wants
-        1,000 rows, often of a chosen theme, and there ranking only the rows that pass the filter costs less.)"""
+        """As for search, but the matching rows are ranked in a subquery of their own and the queryset's filter applied
+        in that order: PostgreSQL looks the best rows' pages up by primary key until it has the few asked for."""
         if self.query_is_empty():
             return []
         db = self.queryset.db

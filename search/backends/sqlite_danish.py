@@ -1,15 +1,5 @@
-"""Wagtail's SQLite (FTS5) search backend, in Danish.
-
-Out of the box the SQLite backend stores the words as written and matches them as typed: no stemming, and a stray
-quote in the query is an FTS5 syntax error. Here:
-
-- the index stores Danish Snowball stems, with compound parts (`search.analysis.index_text`), in the title and body
-  columns; the autocomplete column stores the normalised words, unstemmed, for prefix matching;
-- the query is analysed the same way and written out as FTS5 syntax by us, from words that hold only letters and
-  digits, so nothing the user types can reach FTS5 as an operator: `"stem" AND ("compound" OR ("part" AND "part"))`.
-
-FTS5's own tokenizer (unicode61) then folds "å" to "a" on both sides, which does no harm.
-"""
+"""Wagtail's SQLite (FTS5) search backend, in Danish: Danish stems and compound parts in the index, and FTS5 queries
+written by us from words alone, so nothing the user types reaches FTS5 as an operator."""
 
 from __future__ import annotations
 
@@ -119,11 +109,7 @@ def _is_empty(query) -> bool:
 
 
 class WeightedBM25(Func):
-    """FTS5's bm25 with column weights (autocomplete, body, title). Lower is better, as with bm25 itself.
-
-    Search weighs a match in the title four times one in the body; the stock backend ranks with an unweighted bm25
-    scaled by the title's shortness instead. Autocomplete ranks by the autocomplete column alone.
-    """
+    """FTS5's bm25 with column weights (autocomplete, body, title); lower is better, as with bm25 itself."""
 
     output_field = FloatField()
 
@@ -184,9 +170,8 @@ class RankInOneQueryMixin:
             index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
         )
         if has_integer_key(self.queryset.model):
-            # Each matching row is looked up in the queryset by primary key. (`object_id IN (SELECT CAST(pk AS
-            # text) ...)` made SQLite list every page of the queryset first: 20 ms at 20,000 pages, for every
-            # search and every keystroke of the autocomplete, however few rows match.)
+            # Each matching row is looked up in the queryset by primary key (`object_id IN (SELECT CAST(pk AS
+            # text) ...)` would make SQLite list every page of the queryset first).
             object_pk = Cast(OuterRef("index_entry__object_id"), output_field=IntegerField())
             return matches.filter(Exists(self.queryset.order_by().filter(pk=object_pk)))
         object_ids = self.queryset.order_by().annotate(_object_id=Cast("pk", CharField())).values("_object_id")
@@ -242,11 +227,8 @@ class DanishSQLiteAutocompleteQueryCompiler(RankInOneQueryMixin, SQLiteAutocompl
     WEIGHTS = (1.0, 0.0, 0.0)
 
     def _best_first(self, matches):
-        """As for search, but ordered by FTS5's `rank` column: FTS5 then hands the matching rows over best first, and
-        the join to the index and the queryset's filter run only until the few suggestions asked for are found (not
-        for each of the 1,231 pages that have a word starting with "verd" at 20,000 offerings: 3.5 ms, not 7). Ties
-        come in row id order, as in the search's order. (Not for search: it wants 1,000 rows, and there the rank
-        column's sorting costs more than it saves.)"""
+        """As for search, but ordered by FTS5's `rank` column: FTS5 hands the rows over best first (ties by row id),
+        so the join and the queryset's filter run only until the few suggestions asked for are found."""
         return matches.filter(RankFunction(self.WEIGHTS)).annotate(score=FTSRank()).order_by("score")
 
     def query_is_empty(self) -> bool:

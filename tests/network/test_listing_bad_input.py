@@ -276,3 +276,12 @@ def test_nul_character_in_other_parameters_is_a_normal_page(client, name):
     response = get(client, params={name: "x\x00"})
     assert titles(response) == UNFILTERED
     assert messages(response)
+
+
+@pytest.mark.parametrize("page", ["²", "٣"])
+def test_a_page_number_in_other_digits_than_0_to_9_shows_the_first_page_with_a_message(client, page):
+    """Neither "²" (a digit to str.isdigit()) nor "٣" (Arabic-Indic three, a number to int()) is a page number."""
+    response = get(client, params={"page": page})
+    assert messages(response) == [f"Sidetallet «{page}» kunne ikke læses. Viser side 1."]
+    assert response.context["listing"].page.number == 1
+    assert titles(response) == UNFILTERED

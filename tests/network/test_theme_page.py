@@ -202,3 +202,21 @@ def test_past_offerings_are_paginated(client, theme_world):
 
 def test_post_is_not_allowed(client):
     assert client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize("page", ["²", "٣"])
+def test_a_page_number_in_other_digits_than_0_to_9_shows_the_first_page(client, theme_world, page):
+    """Neither "²" (a digit to str.isdigit()) nor "٣" (Arabic-Indic three, a number to int()) is a page number.
+    Two pages of past offerings, so the first is told apart from the last."""
+    section_page, theme = theme_world
+    for n in range(18):
+        WebinarPageFactory(
+            parent=section_page,
+            title=f"Arkivwebinar {n:02d}",
+            start=aware(2029, 1, 1, 14) + dt.timedelta(days=n),
+            themes=[theme],
+        )
+    content = get(client, params={"page": page}).content.decode()
+    assert titles(section(content, "past"))[:3] == [PAST_WEBINAR, PAST_EVENT, OLD_EVENT]
+    assert "Side 1 af 2" in content
+    assert '<meta name="robots" content="noindex">' not in content

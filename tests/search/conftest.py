@@ -1,9 +1,5 @@
-"""Fixtures for the search tests: the demo content, loaded once for the whole package, on the real backend.
-
-Which backend is real depends on the database: SQLite gives the Danish SQLite (FTS5) backend, PostgreSQL
-(`DATABASE_URL=postgres://...`) the Danish PostgreSQL backend. Each test runs in a savepoint inside the package's
-transaction, so what a test publishes, moves or deletes is undone before the next one.
-"""
+"""Fixtures for the search tests: the demo content, loaded once for the package, on the Danish backend of the
+suite's database (SQLite FTS5 or PostgreSQL). Each test runs in a savepoint, so what it changes is undone."""
 
 from __future__ import annotations
 

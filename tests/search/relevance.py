@@ -1,9 +1,5 @@
-"""The relevance set: Danish queries against the demo content, each with the pages a librarian expects near the top.
-
-Each entry is (query, what it tests, expected page slugs). recall@5 for a query is the share of its expected pages
-(at most five) that are among the first five results; the set's figure is the mean over the queries.
-Expected pages were chosen from the demo content by reading it, not from what the search returns.
-"""
+"""The relevance set: Danish queries against the demo content, each as (query, what it tests, the page slugs a
+librarian expects near the top, chosen by reading the demo content, not from what the search returns)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -14,7 +16,9 @@ from wagtail.search.models import IndexEntry
 import pytest
 
 from search import analysis
+from search.autocomplete import autocomplete
 from search.backends.common import kind_words
+from search.selectors import search_pages
 from webinars.models import WebinarPage
 
 
@@ -64,8 +68,8 @@ def test_kind_words_only_for_pages(demo):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="about Wagtail's stock SQLite backend")
 def test_the_stock_sqlite_backend_raises_on_a_stray_quote_and_ours_does_not(demo):
-    """Why the Danish backend writes its own FTS5 queries (the issue's 'raises on a stray quote today')."""
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+    """The stock backend raises on a stray quote; ours, which writes its own FTS5 queries, answers."""
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend  # noqa: PLC0415 - SQLite's models only
 
     stock = SQLiteSearchBackend({})
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -109,8 +113,6 @@ def test_postgres_looks_the_matches_up_by_the_pages_primary_key(demo, method):
 @pytest.mark.parametrize("method, q", [("search", "verdensmål"), ("autocomplete", "verd")])
 def test_results_are_what_the_callers_queryset_asks_for(demo, method, q):
     """Specific pages with the caller's annotations, as from the stock backends (Wagtail's admin search asks so)."""
-    from django.db.models import Value
-
     queryset = Page.objects.live().specific().annotate(marker=Value(7))
     results = list(getattr(get_search_backend(), method)(q, queryset))
     assert results
@@ -119,10 +121,6 @@ def test_results_are_what_the_callers_queryset_asks_for(demo, method, q):
 
 @postgres_only
 def test_postgres_search_gives_a_callers_transaction_its_planner_settings_back(demo):
-    from django.http import QueryDict
-
-    from search.selectors import autocomplete, search_pages
-
     read = "SELECT current_setting('random_page_cost'), current_setting('max_parallel_workers_per_gather')"
     with connection.cursor() as cursor:
         cursor.execute(read)
@@ -152,7 +150,7 @@ def _autocomplete_compiler(q: str, *, without_best: bool = False):
 def test_sqlite_autocomplete_ranks_as_bm25_then_row_id(demo, q, without_best):
     """Ordered by FTS5's rank column, the suggestions are those of bm25 with the search's tie-break (row id), also
     when the queryset leaves out the best of them."""
-    from search.backends.sqlite_danish import WeightedBM25
+    from search.backends.sqlite_danish import WeightedBM25  # noqa: PLC0415 - SQLite's models only
 
     backend, compiler = _autocomplete_compiler(q, without_best=without_best)
     config = compiler.get_config(backend)
@@ -171,8 +169,6 @@ def test_sqlite_autocomplete_ranks_as_bm25_then_row_id(demo, q, without_best):
 def test_sqlite_autocomplete_rows_come_sorted_from_fts5(demo):
     """FTS5 sorts by rank itself, so SQLite stops joining and filtering rows once it has the suggestions asked for:
     no sorting of all the matches after the join."""
-    from django.test.utils import CaptureQueriesContext
-
     backend, compiler = _autocomplete_compiler("b")
     with CaptureQueriesContext(connection) as queries:
         assert compiler.ranked_object_ids(compiler.get_config(backend), 0, 8)

@@ -20,23 +20,31 @@ from events.models import CoursePage, EventPage
 from network.models import PageTheme, Theme
 from network.settings.base import search_backends
 from search.query import parse_search_params
-from search.selectors import kind_labels, restrict, searchable_pages
+from search.ranking import ranks_every_match
+from search.scope import kind_labels, restrict, searchable_pages
+from search.selectors import search_pages
 from webinars.models import WebinarPage
 
 URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
 live = pytest.mark.skipif(not URL, reason="ELASTICSEARCH_URL is not set: no Elasticsearch server to test against")
 
 
-def es_backend(url: str = "http://127.0.0.1:9200", prefix: str = "kompetencenetvaerk_"):
-    params = dict(search_backends({"ELASTICSEARCH_URL": url, "ELASTICSEARCH_INDEX_PREFIX": prefix})["default"])
+def backend_for(environ: dict):
+    params = dict(search_backends(environ)["default"])
     return get_search_backend(params.pop("BACKEND"), **params)
+
+
+def es_backend(url: str = "http://127.0.0.1:9200", prefix: str = "kompetencenetvaerk_"):
+    return backend_for({"ELASTICSEARCH_URL": url, "ELASTICSEARCH_INDEX_PREFIX": prefix})
 
 
 # --- Without a server ----------------------------------------------------------------------------------------
 
 
-def test_the_backend_is_elasticsearch_9():
+def test_the_search_uses_elasticsearch_9_when_its_url_is_set_and_the_danish_database_backend_otherwise():
     assert type(es_backend()).__module__ == "modelsearch.backends.elasticsearch9"
+    for environ in ({}, {"ELASTICSEARCH_URL": "  "}):
+        assert type(backend_for(environ)).__name__ in {"DanishSQLiteSearchBackend", "DanishPostgresSearchBackend"}
 
 
 def test_the_index_default_analyzer_is_danish():
@@ -167,8 +175,6 @@ def live_elasticsearch(demo, settings):
 
 
 def _slugs(q: str) -> list[str]:
-    from search.selectors import search_pages
-
     return [hit.page.slug for hit in search_pages(QueryDict(urlencode({"q": q})), page_size=50).hits]
 
 
@@ -197,8 +203,6 @@ def test_live_theme_filter_and_nasty_queries(live_elasticsearch, client):
 def test_rankings_are_cached_for_the_database_backends_only(settings):
     """Elasticsearch finds the best matches without ranking all and shows a change only after its refresh: its
     rankings are not kept in the cache."""
-    from search.selectors import ranks_every_match
-
     assert ranks_every_match()  # the suite's database backend
     settings.WAGTAILSEARCH_BACKENDS = search_backends({"ELASTICSEARCH_URL": "http://127.0.0.1:9"})
     assert not ranks_every_match()  # no connection is made to build the backend

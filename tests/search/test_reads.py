@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from search.selectors import autocomplete, search_pages
+from search.autocomplete import autocomplete
+from search.selectors import search_pages
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="about SQLite's write lock")

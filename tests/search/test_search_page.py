@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
 
 from network.models import OfferingPage, PageTheme, Theme
 from search.selectors import search_pages
+from webinars.models import WebinarPage
 
 
 def run(page_size: int = 20, **params) -> object:
@@ -164,9 +167,6 @@ def test_search_page_uses_a_fixed_number_of_queries(demo, client, django_assert_
 
 
 def test_query_count_does_not_grow_with_the_results(demo, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     run(q="verdensmål", type="webinar")
     with CaptureQueriesContext(connection) as one:
         run(page_size=1, q="verdensmål", type="webinar")
@@ -210,8 +210,6 @@ def test_theme_tags_in_results_link_to_the_theme(demo, client):
 
 def test_a_snippet_keeps_angle_brackets_the_text_shows(demo):
     """Rich text is made plain once: `&lt;details&gt;` is the text "<details>", shown, not removed as a tag."""
-    from webinars.models import WebinarPage
-
     page = WebinarPage.objects.get(slug="webinar-design-thinking")
     page.body = [("paragraph", "<p>Prøv elementet &lt;details&gt; til en fjordvandring i teksten.</p>")]
     page.save_revision().publish()
@@ -220,10 +218,19 @@ def test_a_snippet_keeps_angle_brackets_the_text_shows(demo):
 
 
 def test_a_hit_names_its_organiser(demo, client):
-    from webinars.models import WebinarPage
-
     page = WebinarPage.objects.get(slug="webinar-design-thinking")
     hit = next(h for h in run(q="design thinking").hits if h.page.slug == "webinar-design-thinking")
     assert page.organiser and hit.organiser == page.organiser.title
     html = client.get("/search/", {"q": "design thinking"}).content.decode()
     assert f"<dd>{page.organiser.title}</dd>" in html
+
+
+@pytest.mark.parametrize("page", ["²", "٣"])
+def test_a_page_number_in_other_digits_than_0_to_9_shows_the_first_page_with_a_message(demo, client, page):
+    """Neither "²" (a digit to str.isdigit()) nor "٣" (Arabic-Indic three, a number to int()) is a page number."""
+    response = client.get("/search/", {"q": "verdensmål", "page": page})
+    results = response.context["results"]
+    assert not results.failed
+    assert results.page.number == 1 and results.hits
+    assert results.messages == [f"Sidetallet «{page}» kunne ikke læses. Viser side 1."]
+    assert f"<li>Sidetallet «{page}» kunne ikke læses. Viser side 1.</li>" in response.content.decode()

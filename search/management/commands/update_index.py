@@ -1,8 +1,5 @@
-"""`manage.py update_index`: Wagtail's index rebuild, with progress in numbers.
-
-Wagtail's command prints a dot per chunk of 1,000 objects; at 20,000 offerings that says little. This one prints,
-for each model, how many of how many objects are indexed, and the time it took.
-"""
+"""`manage.py update_index`: Wagtail's index rebuild, printing for each model how many of how many objects are
+indexed, and the time it took."""
 
 from __future__ import annotations
 
