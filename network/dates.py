@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import dateformat, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 DASH = "\u2013"  # en dash, for ranges: 9.00–15.30, 4.–5. april
@@ -76,3 +76,28 @@ def format_range(start: dt.datetime | None, end: dt.datetime | None = None, styl
             f"{format_day_span(end.date())} {format_time_span(end.time())}"
         )
     return format_day_span(start.date(), last_day)
+
+
+def format_clock(value: dt.time | dt.datetime | None) -> str:
+    """09.30: the time of a programme item, with a leading zero, in Copenhagen time; empty without one."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value)
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def format_minutes(value) -> str:
+    """45 minutter, 1 time, 1 time og 30 minutter; empty for what is not a whole number of minutes."""
+    try:
+        total = int(value)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(total, 60)
+    hour_text = ngettext("%(n)d time", "%(n)d timer", hours) % {"n": hours}
+    minute_text = ngettext("%(n)d minut", "%(n)d minutter", rest) % {"n": rest}
+    if not hours:
+        return minute_text
+    if not rest:
+        return hour_text
+    return _("%(hours)s og %(minutes)s") % {"hours": hour_text, "minutes": minute_text}

@@ -106,6 +106,8 @@ class WorkingGroupIndexPage(IndexPage):
     """Lists every working group of the network, wherever in the tree it lives."""
 
     subpage_types: list[str] = []
+    # What it lists though they live below their sections: the main navigation marks it as their section.
+    listed_page_types = ["network.WorkingGroupPage"]
 
     class Meta:
         verbose_name = _("oversigt over arbejdsgrupper")

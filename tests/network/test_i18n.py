@@ -70,7 +70,7 @@ def test_theme_links_follow_the_language(db):
     """Theme links are reversed once per language and kept: the English one stays under /en/."""
     from django.utils import translation
 
-    from network.templatetags.network_tags import theme_url
+    from network.templatetags.network_navigation import theme_url
     from tests.network.factories import ThemeFactory
 
     theme = ThemeFactory(name="Verdensmål")
