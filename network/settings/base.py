@@ -193,7 +193,7 @@ def search_backends(environ=os.environ):
 
 
 WAGTAILSEARCH_BACKENDS = search_backends()
-# A ranking that reaches the 1,000 cap is kept in the cache for the content generation (search.selectors._ranking);
+# A ranking that reaches the 1,000 cap is kept in the cache for the content generation (search.ranking.rank);
 # "false" ranks every search anew (`make bench` measures it so too).
 SEARCH_CACHE_RANKINGS = os.environ.get("SEARCH_CACHE_RANKINGS", "true").strip().lower() != "false"
 

@@ -16,7 +16,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def search_hits(context, hits):
-    """{% search_hits results.hits %}: the search results (search.selectors.Hit), each in its <li>.
+    """{% search_hits results.hits %}: the search results (search.hits.Hit), each in its <li>.
 
     The kind, date, badge, link, place and organiser are cached; the title, snippet and themes marked per search.
     """
