@@ -84,7 +84,8 @@ def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPC
     now = now or timezone.now()
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     offerings = (
-        OfferingPage.objects.filter(registration_enabled=True, end__gt=now, pk__in=editable.values("pk"))
+        OfferingPage.objects.ahead(now)
+        .filter(registration_enabled=True, pk__in=editable.values("pk"))
         .annotate(
             n_confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
             n_waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
