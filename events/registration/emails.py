@@ -20,10 +20,8 @@ def compose(
     kind: str, to: str, template: str, context: dict, *, registration: Registration, calendar: bool = False
 ) -> OutboxMessage | None:
     """A message about `registration`, not yet stored; its subject is rendered now, its body when it is sent.
-
     `context` holds the participants it is about ("participant", or lists "participants", "confirmed", "waiting") and
-    may hold a "manage_url"; `calendar` attaches the offering's .ics.
-    """
+    may hold a "manage_url"; `calendar` attaches the offering's .ics."""
     if not to:
         return None
     stored = {"manage_url": context.get("manage_url", "")}

@@ -15,11 +15,8 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 
 def offering_lock(*, offering_id: int) -> None:
-    """Serialise every change to the seats of one offering until the surrounding transaction ends.
-
-    Raises RuntimeError outside `transaction.atomic()`, and RegistrationError when the lock is busy for longer than
-    REGISTRATION_LOCK_TIMEOUT (the caller's transaction then rolls back: nothing is written).
-    """
+    """Serialise every change to the seats of one offering until the surrounding transaction ends. Raises
+    RuntimeError outside `transaction.atomic()`, RegistrationError ("busy") after REGISTRATION_LOCK_TIMEOUT."""
     if not connection.in_atomic_block:
         raise RuntimeError("offering_lock must run inside transaction.atomic()")
     if not settings.REGISTRATION_LOCKING or connection.vendor != "postgresql":

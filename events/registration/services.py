@@ -1,7 +1,6 @@
-"""The rules that write registrations: lock the offering, check, insert; all in one transaction.
+"""The changes to registrations, each in one transaction: take the offering's lock, check, write.
 
-Every change that takes or frees a seat first takes the offering's lock (`locking`), then counts, then writes, so no
-offering is ever overbooked. Its e-mails are stored in the same transaction and delivered after it commits.
+No offering is ever overbooked; a change's e-mails are stored in its transaction and delivered after it commits.
 """
 
 from __future__ import annotations
@@ -308,11 +307,9 @@ def attendance_record(
     actor: Actor,
     now: dt.datetime | None = None,
 ) -> int:
-    """Save the whole grid of one course: every confirmed participant × every course day; returns the cells changed.
-
-    `attended` holds the (participant pk, session pk) pairs that took part; every other cell is saved as absent.
-    Pairs outside the grid are refused. Each participant whose attendance changed gets one log entry.
-    """
+    """Save the whole grid of one course (every confirmed participant × every course day); returns the cells changed.
+    `attended` holds the (participant pk, session pk) pairs that took part, every other cell is absent; pairs outside
+    the grid are refused. Each participant whose attendance changed gets one log entry."""
     now = now or timezone.now()
     with transaction.atomic():
         days = {session.pk: session for session in course_days(course=course)}

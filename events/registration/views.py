@@ -36,10 +36,7 @@ AVAILABILITY_SLOT = "registration-availability-slot"
 
 def _offering(page_id: int) -> OfferingPage:
     """The live, public offering with its registration rounds, kept in the cache until the next publish.
-
-    What changes with every registration (the seats taken) is not part of it: `selectors.offering_availability`
-    counts them, and `registration_create` reads the offering again (its capacity under the lock).
-    """
+    The seats taken are not part of it: they are counted for every visitor, and again under the lock."""
     key = cache_key("registration-offering", content_generation(), page_id)
     offering = cache.get(key)
     if offering is None:
@@ -163,13 +160,8 @@ def _availability_html(offering, availability) -> str:
 
 
 def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
-    """The empty form as most visitors get it, from the cache: the page is the same for everyone but for the seats
-    and the CSRF token, so it is rendered once per content generation, language, address, number of rows and state
-    of the registration (open, closed, ...), and those two are filled in for each visitor.
-
-    None (render the page) for a logged-in user (Wagtail's user bar), a visitor with messages waiting, or a URL with
-    more in its query than the number of rows, as the form's own links write it.
-    """
+    """The empty form as most visitors get it, from the cache, with the seats and the CSRF token filled in for each.
+    None (render the page) for a logged-in user, a visitor with messages waiting, or a query beyond the rows."""
     query = request.GET.urlencode()
     if query not in ("", f"deltagere={rows}"):
         return None
