@@ -84,10 +84,20 @@ def test_a_message_is_sent_once_even_if_delivered_twice(event, library, django_c
     assert len(mail.outbox) == sent
 
 
-def test_send_outbox_command_reports(event, library):
+def test_send_outbox_command_sends_the_due_messages_and_reports(event, library, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_sending),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        register(event, library)  # the receipt and the participant's message wait for their retry
     out = StringIO()
     call_command("send_outbox", stdout=out)
     assert "0 sendt" in out.getvalue()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        out = StringIO()
+        call_command("send_outbox", stdout=out)
+    assert out.getvalue().strip() == "2 sendt, 0 prøves igen senere, 0 fejlet i alt."
+    assert len(mail.outbox) == 2
 
 
 def test_reminders_go_once_to_confirmed_participants_shortly_before_the_start(
@@ -108,10 +118,15 @@ def test_reminders_go_once_to_confirmed_participants_shortly_before_the_start(
     assert reminders_queue_due(now=soon) == 0
 
 
-def test_reminder_command(event, library):
-    out = StringIO()
-    call_command("send_registration_reminders", stdout=out)
+def test_reminder_command_queues_the_due_reminders_and_reports(event, library, django_capture_on_commit_callbacks):
+    register(event, library)
+    mail.outbox.clear()
+    with time_machine.travel(event.start - dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
+        out = StringIO()
+        call_command("send_registration_reminders", stdout=out)
     assert "påmindelser" in out.getvalue()
+    assert out.getvalue().strip() == "1 påmindelser lagt i udbakken."
+    assert [m.to for m in mail.outbox] == [["deltager1@example.org"]]
 
 
 def test_anonymise_command_uses_the_retention_setting(event, library, settings):
