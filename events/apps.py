@@ -8,4 +8,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("Arrangementer, kurser og tilmelding")
 
     def ready(self):
-        from .registration import signals  # noqa: F401 - connects the receivers
+        from .registration import signals  # noqa: F401, PLC0415 - importing it connects the receivers, once models are ready

@@ -27,7 +27,7 @@ from network.models import (
     Status,
 )
 
-# Registration's data lives in its own package; importing it here registers its models with this app.
+# Registration's models live in events/registration/models.py and belong to this app: this import registers them.
 from .registration.models import (
     EligibilityRound,
     OutboxMessage,

@@ -1,29 +1,120 @@
 """The coordinators' registration tools in the Wagtail admin: URLs, the "Tilmeldinger" menu, buttons on offerings."""
 
+from django.contrib.auth.models import Permission
+from django.middleware.csrf import get_token
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
+from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from events.registration import admin_views
-from events.registration.dashboard import CoordinatorDashboardPanel
-from events.registration.models import OutboxMessage
+from events.registration.admin import urls as admin_urls
+from events.registration.admin.base import HANDLE_PERSONAL_DATA, VIEW_REGISTRATIONS
+from events.registration.admin.dashboard import CoordinatorDashboardPanel
+from events.registration.models import OutboxMessage, Participant
 from network.models import OfferingPage
 
-register_permission_policy(OutboxMessage, admin_views.OutboxPermissionPolicy())
+# --- The outbox: a read-only list of the e-mails, with a retry button on failed ones -------------------------------
+
+
+class OutboxPermissionPolicy(BaseDjangoAuthPermissionPolicy):
+    """The outbox is read-only: holders of `events.view_registrations` see it; nobody adds, edits or deletes."""
+
+    def __init__(self):
+        super().__init__(OutboxMessage, auth_model=Participant)
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.has_perm(VIEW_REGISTRATIONS)
+
+    def users_with_any_permission(self, actions):
+        codenames = {"view_registrations"} if "view" in actions else set()
+        return self._get_users_with_any_permission_codenames(codenames)
+
+
+class RetryColumn(Column):
+    cell_template_name = "registration/admin/outbox_retry_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["instance"] = instance
+        context["csrf_token"] = get_token(request) if request else ""
+        context["retry_url"] = reverse("registration_admin:outbox_retry")
+        context["next_url"] = request.get_full_path() if request else ""
+        return context
+
+
+OUTBOX_KINDS = {
+    "contact_receipt": _("Kvittering til kontaktperson"),
+    "contact_cancelled": _("Afmelding til kontaktperson"),
+    "contact_promoted": _("Plads fra ventelisten, til kontaktperson"),
+    "confirmed": _("Bekræftelse"),
+    "waiting": _("Venteliste"),
+    "cancelled": _("Afmelding"),
+    "promoted": _("Plads fra ventelisten"),
+    "reminder": _("Påmindelse"),
+}
+
+
+def outbox_kind(message: OutboxMessage) -> str:
+    return OUTBOX_KINDS.get(message.kind, message.kind)
+
+
+class OutboxViewSet(ModelViewSet):
+    model = OutboxMessage
+    name = "udbakke"
+    url_prefix = "tilmeldinger/udbakke"
+    icon = "mail"
+    menu_label = _("Udbakke")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # No one may add or edit (see OutboxPermissionPolicy); the form is only there because the viewset requires one.
+    exclude_form_fields = []
+    list_display = [
+        "subject",
+        "to_email",
+        Column("kind", label=_("Type"), accessor=outbox_kind),
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        RetryColumn("retry", label=_("Handling"), accessor="status"),
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "to_email"]
+    inspect_view_fields = [
+        "subject",
+        "to_email",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]  # not the body: a receipt holds the contact's secret manage link
+    list_per_page = 50
+
+
+# --- The hooks -----------------------------------------------------------------------------------------------------
+
+register_permission_policy(OutboxMessage, OutboxPermissionPolicy())
 
 
 @hooks.register("register_admin_urls")
 def registration_admin_urls():
-    return [path("tilmeldinger/", include((admin_views.urlpatterns, admin_views.app_name)))]
+    return [path("tilmeldinger/", include(admin_urls))]
 
 
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
-    return admin_views.OutboxViewSet()
+    return OutboxViewSet()
 
 
 class PermissionMenuItem(MenuItem):
@@ -44,7 +135,7 @@ def registration_menu_item():
             name="registration-overview",
             icon_name="table",
             order=100,
-            permission=admin_views.VIEW_REGISTRATIONS,
+            permission=VIEW_REGISTRATIONS,
         ),
         PermissionMenuItem(
             _("Kompetencelandskaber"),
@@ -52,7 +143,7 @@ def registration_menu_item():
             name="registration-landscapes",
             icon_name="table",
             order=150,
-            permission=admin_views.VIEW_REGISTRATIONS,
+            permission=VIEW_REGISTRATIONS,
         ),
         PermissionMenuItem(
             _("Udbakke"),
@@ -60,7 +151,7 @@ def registration_menu_item():
             name="registration-outbox",
             icon_name="mail",
             order=200,
-            permission=admin_views.VIEW_REGISTRATIONS,
+            permission=VIEW_REGISTRATIONS,
         ),
         PermissionMenuItem(
             _("Persondata"),
@@ -68,7 +159,7 @@ def registration_menu_item():
             name="registration-person",
             icon_name="user",
             order=300,
-            permission=admin_views.HANDLE_PERSONAL_DATA,
+            permission=HANDLE_PERSONAL_DATA,
         ),
     ]
     return SubmenuMenuItem(_("Tilmeldinger"), Menu(items=items), name="registrations", icon_name="group", order=120)
@@ -115,8 +206,6 @@ def registration_dashboard_panel(request, panels):
 @hooks.register("register_permissions")
 def registration_permissions():
     """The two permissions across offerings, so they can be given to groups in the admin's group editor."""
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(
         content_type__app_label="events", codename__in=["view_registrations", "handle_personal_data"]
     )

@@ -1,7 +1,6 @@
-"""Server-drawn charts: the geometry of simple SVG charts, computed here and drawn by templates.
+"""Server-drawn charts: the geometry of simple SVG charts, computed here and drawn by `registration/charts/*.html`.
 
-No JavaScript and no build step. The templates (`registration/charts/*.html`) give each SVG role="img" with a <title>
-and a <desc>, and put the same numbers in a table beside it, so nothing is in the picture alone.
+No JavaScript, no build step; each chart has a title, a description and a table of the same numbers beside it.
 """
 
 from __future__ import annotations

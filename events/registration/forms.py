@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Library, Track
 
-from .services import ParticipantData
+from .values import ParticipantData
 
 TEXT = 150
 EMAIL_ERRORS = {"invalid": _("Skriv en gyldig e-mailadresse (navn@domæne.dk).")}

@@ -6,10 +6,10 @@ from wagtail.signals import page_published
 
 from network.models import OfferingPage
 
-from . import services
+from .services import offering_seats_fill
 
 
 @receiver(page_published)
 def fill_seats_after_publish(sender, instance, **kwargs):
     if isinstance(instance, OfferingPage) and instance.registration_enabled:
-        services.offering_changed(instance)
+        offering_seats_fill(offering=instance)

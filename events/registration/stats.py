@@ -1,10 +1,6 @@
 """Figures about registration for the coordinators' dashboard and the libraries' competency landscapes.
 
-Reads only. Every function runs a fixed number of queries, whatever the amount of data: the counting is done by the
-database (GROUP BY), and the gaps (months, regions, periods without participants) are filled in here with zeros.
-
-What counts as taking part: a confirmed participant. On a course where attendance has been recorded for the
-participant, only if they attended at least one course day. Waiting and cancelled participants never count.
+Reads only, each in a fixed number of queries; taking part means confirmed (and, where recorded, attending a day).
 """
 
 from __future__ import annotations
@@ -84,7 +80,8 @@ def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPC
     now = now or timezone.now()
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     offerings = (
-        OfferingPage.objects.filter(registration_enabled=True, end__gt=now, pk__in=editable.values("pk"))
+        OfferingPage.objects.ahead(now)
+        .filter(registration_enabled=True, pk__in=editable.values("pk"))
         .annotate(
             n_confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
             n_waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
@@ -167,10 +164,7 @@ def person():
 @dataclass
 class Landscape:
     """How many of one library's staff took part, per theme (`rows`) and period (`columns`).
-
-    A person counts once in a cell, however many offerings on the theme they took part in during the period; once in
-    a period's total and once in a theme's total, whatever their themes and periods.
-    """
+    A person counts once in a cell, once in a period's total and once in a theme's total."""
 
     library: Library
     division: str

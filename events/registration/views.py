@@ -21,10 +21,12 @@ from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
-from . import ratelimit, services
+from . import ratelimit, selectors
+from .errors import RegistrationError
 from .forms import CancelForm, RegistrationForm, participant_formset
 from .landscape import landscape_context
 from .models import ParticipantStatus
+from .services import participants_add, participants_cancel, registration_create
 
 DEFAULT_ROWS = 3
 # Markers in the cached empty form page (`_empty_form_page`), where each visitor's token and the seats left go.
@@ -34,10 +36,7 @@ AVAILABILITY_SLOT = "registration-availability-slot"
 
 def _offering(page_id: int) -> OfferingPage:
     """The live, public offering with its registration rounds, kept in the cache until the next publish.
-
-    What changes with every registration (the seats taken) is not part of it: `services.availability` counts them,
-    and `services.register` reads the offering again (its capacity under the lock).
-    """
+    The seats taken are not part of it: they are counted for every visitor, and again under the lock."""
     key = cache_key("registration-offering", content_generation(), page_id)
     offering = cache.get(key)
     if offering is None:
@@ -110,8 +109,8 @@ def register(request, page_id: int):
             status = 429
         elif form.is_valid() and formset.is_valid():
             try:
-                result = services.register(
-                    offering,
+                result = registration_create(
+                    offering=offering,
                     library=form.cleaned_data["library"],
                     contact_name=form.cleaned_data["contact_name"],
                     contact_email=form.cleaned_data["contact_email"],
@@ -119,7 +118,7 @@ def register(request, page_id: int):
                     consent=form.cleaned_data["consent"],
                     language=request.LANGUAGE_CODE,
                 )
-            except services.RegistrationError as error:
+            except RegistrationError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("Tak! Tilmeldingen er modtaget. Vi har sendt en kvittering på e-mail."))
@@ -131,7 +130,8 @@ def register(request, page_id: int):
             return page
         form = RegistrationForm()
         formset = formset_class(prefix="participants", form_kwargs={"tracks": tracks})
-    return _form_page(request, offering, form, formset, services.availability(offering), status=status)
+    availability = selectors.offering_availability(offering=offering)
+    return _form_page(request, offering, form, formset, availability, status=status)
 
 
 def _form_page(request, offering, form, formset, availability, *, status=200, slots=False):
@@ -160,19 +160,14 @@ def _availability_html(offering, availability) -> str:
 
 
 def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
-    """The empty form as most visitors get it, from the cache: the page is the same for everyone but for the seats
-    and the CSRF token, so it is rendered once per content generation, language, address, number of rows and state
-    of the registration (open, closed, ...), and those two are filled in for each visitor.
-
-    None (render the page) for a logged-in user (Wagtail's user bar), a visitor with messages waiting, or a URL with
-    more in its query than the number of rows, as the form's own links write it.
-    """
+    """The empty form as most visitors get it, from the cache, with the seats and the CSRF token filled in for each.
+    None (render the page) for a logged-in user, a visitor with messages waiting, or a query beyond the rows."""
     query = request.GET.urlencode()
     if query not in ("", f"deltagere={rows}"):
         return None
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return None
-    availability = services.availability(offering)
+    availability = selectors.offering_availability(offering=offering)
     key = cache_key(
         "registration-page", content_generation(), offering.pk, request.LANGUAGE_CODE, request.scheme,
         request.get_host(), query, availability.state,
@@ -192,13 +187,13 @@ def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, public_id, token: str):
-    registration = services.find_registration(public_id, token)
+    registration = selectors.registration_by_link(public_id=public_id, token=token)
     if registration is None:
         return _link_invalid(request)
     offering = registration.offering.specific
     registration.offering = offering
     now = timezone.now()
-    can_change = now < services.change_deadline(offering) and now < offering.end
+    can_change = now < selectors.offering_change_deadline(offering=offering) and now < offering.end
     add_formset = participant_formset(extra=1)(
         request.POST if request.POST.get("action") == "add" else None,
         prefix="add",
@@ -209,15 +204,17 @@ def manage(request, public_id, token: str):
         try:
             if action == "add":
                 if add_formset.is_valid():
-                    confirmed, waiting = services.add_participants(registration, add_formset.participants(), now=now)
+                    confirmed, waiting = participants_add(
+                        registration=registration, participants=add_formset.participants(), now=now
+                    )
                     _outcome_message(request, confirmed, waiting)
                     return redirect(request.path)
             elif action == "cancel":
                 cancel = CancelForm(request.POST)
                 if not cancel.is_valid() or not (cancel.cleaned_data["participant"] or cancel.cleaned_data["everyone"]):
-                    raise services.RegistrationError(_("Vælg, hvem der skal afmeldes."), "nothing_to_cancel")
+                    raise RegistrationError(_("Vælg, hvem der skal afmeldes."), "nothing_to_cancel")
                 ids = None if cancel.cleaned_data["everyone"] else [cancel.cleaned_data["participant"]]
-                cancelled, _promoted = services.cancel_participants(registration, ids, now=now)
+                cancelled, _promoted = participants_cancel(registration=registration, participant_ids=ids, now=now)
                 messages.success(
                     request,
                     ngettext("%(count)d deltager er afmeldt.", "%(count)d deltagere er afmeldt.", len(cancelled))
@@ -226,10 +223,11 @@ def manage(request, public_id, token: str):
                 return redirect(request.path)
             else:
                 messages.error(request, _("Ukendt handling."))
-        except services.RegistrationError as error:
+        except RegistrationError as error:
             messages.error(request, error.message)
     participants = list(registration.participants.order_by("queued_at", "pk"))
-    positions = services.waiting_positions(offering.pk) if any(p.status == "waiting" for p in participants) else {}
+    waits = any(p.status == "waiting" for p in participants)
+    positions = selectors.waiting_positions(offering_id=offering.pk) if waits else {}
     for participant in participants:
         participant.position = positions.get(participant.pk)
     context = {
@@ -238,9 +236,9 @@ def manage(request, public_id, token: str):
         "registration": registration,
         "participants": participants,
         "active": [p for p in participants if p.status != ParticipantStatus.CANCELLED],
-        "availability": services.availability(offering, now),
+        "availability": selectors.offering_availability(offering=offering, now=now),
         "can_change": can_change,
-        "change_deadline": services.change_deadline(offering),
+        "change_deadline": selectors.offering_change_deadline(offering=offering),
         "add_formset": add_formset,
         "landscape_url": reverse("registration_landscape", args=[registration.public_id, token]),
     }
@@ -251,7 +249,7 @@ def manage(request, public_id, token: str):
 @require_http_methods(["GET"])
 def landscape(request, public_id, token: str):
     """The competency landscape of the registration's library, for its contact: aggregated counts, no names."""
-    registration = services.find_registration(public_id, token)
+    registration = selectors.registration_by_link(public_id=public_id, token=token)
     if registration is None:
         return _link_invalid(request)
     context = {

@@ -19,9 +19,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack, EventPage, Status
-from events.registration import services as registration_services
 from events.registration.models import EligibilityRound, Participant, Registration
-from events.registration.services import ParticipantData
+from events.registration.services import registration_create
+from events.registration.values import ParticipantData
 from network.models import (
     AttendanceMode,
     Audience,
@@ -712,8 +712,8 @@ class DemoLoader:
             for library_name, count in (("Herning", 5), ("Ballerup", 5)):
                 library = Library.objects.get(municipality__name=library_name)
                 slug = library_name.lower()
-                registration_services.register(
-                    self.festival_next,
+                registration_create(
+                    offering=self.festival_next,
                     library=library,
                     contact_name=f"Kontaktperson, {library.name}",
                     contact_email=f"kontakt.{slug}@example.org",

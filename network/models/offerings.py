@@ -229,14 +229,6 @@ class OfferingPage(OrganisedPage):
         """The region the offering takes place in; blank when online or unknown. Subclasses say where."""
         return ""
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        if self.registration_enabled:
-            from events.registration.services import availability
-
-            context["registration"] = availability(self)
-        return context
-
     def get_phase(self, now: dt.datetime | None = None) -> str:
         """ "upcoming", "running" or "past", from the time alone (webinars say "live" for running)."""
         now = now or timezone.now()

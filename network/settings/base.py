@@ -147,6 +147,8 @@ REGISTRATION_RATE_LIMIT_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_LIMIT_
 REGISTRATION_PRIVACY_NOTICE_VERSION = "2026-11"
 # Test-only switch: False lets the concurrency test show that, without the lock, seats are overbooked.
 REGISTRATION_LOCKING = True
+# Seconds a change waits for its offering's lock (PostgreSQL) before the visitor is asked to try again; 0: no limit.
+REGISTRATION_LOCK_TIMEOUT = float(os.environ.get("REGISTRATION_LOCK_TIMEOUT", "10"))
 # Delivery attempts before an e-mail is left as failed for a coordinator to see (retries back off).
 OUTBOX_MAX_ATTEMPTS = 6
 # Sent e-mails are deleted after this many days (they hold names and manage links); `anonymise_registrations` does it.

@@ -90,13 +90,13 @@ print(json.dumps({{"page_id": page.pk, "libraries": list(Library.objects.values_
 
 CHECK = """
 import json
-from events.registration import services
+from events.registration import selectors
 from django_tasks_db.models import DBTaskResult
 from events.registration.models import OutboxMessage
 from events.models import EventPage
 page = EventPage.objects.get(slug="{slug}")
-counts = services.counts(page.pk)
-positions = sorted(services.waiting_positions(page.pk).values())
+counts = selectors.participant_counts(offering_id=page.pk)
+positions = sorted(selectors.waiting_positions(offering_id=page.pk).values())
 print(json.dumps({{
     "capacity": page.capacity, **counts,
     "positions_gapless": positions == list(range(1, counts["waiting"] + 1)),

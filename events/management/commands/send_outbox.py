@@ -5,14 +5,13 @@ The background worker sends new messages at once; this command picks up retries 
 
 from django.core.management.base import BaseCommand
 
-from events.registration import emails
-from events.registration.models import OutboxMessage, OutboxStatus
+from events.registration import outbox
+from events.registration.selectors import failed_outbox_count
 
 
 class Command(BaseCommand):
     help = "Deliver due messages from the e-mail outbox; report what is still waiting or failed."
 
     def handle(self, *args, **options):
-        sent, not_sent = emails.deliver_due()
-        failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count()
-        self.stdout.write(f"{sent} sendt, {not_sent} prøves igen senere, {failed} fejlet i alt.")
+        sent, not_sent = outbox.deliver_due()
+        self.stdout.write(f"{sent} sendt, {not_sent} prøves igen senere, {failed_outbox_count()} fejlet i alt.")

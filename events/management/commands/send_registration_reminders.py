@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from events.registration import emails
+from events.registration.reminders import reminders_queue_due
 
 
 class Command(BaseCommand):
     help = "Send a reminder to confirmed participants of offerings that start within REGISTRATION_REMINDER_DAYS."
 
     def handle(self, *args, **options):
-        count = emails.remind_due()
+        count = reminders_queue_due()
         self.stdout.write(f"{count} påmindelser lagt i udbakken.")

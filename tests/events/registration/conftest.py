@@ -1,14 +1,16 @@
-"""Fixtures for registration: an open event with seats, libraries and a way to build participants."""
+"""Fixtures for registration: an open event and a course with seats, libraries, participants and users to build."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 import pytest
 
-from events.registration.services import ParticipantData
+from events.registration.services import registration_create
+from events.registration.values import ParticipantData
 from network.models import Library, LibraryGroup
 from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
 
@@ -16,6 +18,23 @@ from tests.events.factories import CoursePageFactory, CourseSessionFactory, Even
 def people(n: int, prefix: str = "deltager", start: int = 1) -> list[ParticipantData]:
     """n participants with made-up names and example.org addresses."""
     return [ParticipantData(name=f"Deltager {i}", email=f"{prefix}{i}@example.org") for i in range(start, start + n)]
+
+
+def register(offering, library, participants, **kwargs):
+    """A registration by a contact who consents, through the service the public form calls."""
+    kwargs.setdefault("contact_name", "Kontaktperson")
+    kwargs.setdefault("contact_email", "kontakt@example.org")
+    kwargs.setdefault("consent", True)
+    return registration_create(offering=offering, library=library, participants=participants, **kwargs)
+
+
+def make_user(username: str, group=None):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password="adgangskode-til-test"
+    )
+    if group is not None:
+        user.groups.add(group)
+    return user
 
 
 @pytest.fixture
@@ -36,10 +55,10 @@ def certification_group(db, library) -> LibraryGroup:
 
 
 @pytest.fixture
-def event(event_index):
-    """An event in 30 days with 10 seats and a waiting list, open for registration now."""
+def event(organisation):
+    """An event of Danmarks Biblioteksforening in 30 days with 10 seats and a waiting list, open for registration."""
     return EventPageFactory(
-        parent=event_index,
+        parent=organisation,
         title="Inspirationsdag om verdensmål",
         registration_enabled=True,
         capacity=10,
@@ -48,10 +67,11 @@ def event(event_index):
 
 
 @pytest.fixture
-def course(course_index):
+def course(initiative):
+    """A course of the initiative in 20 days with 2 seats and a waiting list: two course days, an activity between."""
     start = timezone.localdate() + dt.timedelta(days=20)
     return CoursePageFactory(
-        parent=course_index,
+        parent=initiative,
         title="Sæt spot på kompetencerne",
         start=timezone.now() + dt.timedelta(days=20),
         end=timezone.now() + dt.timedelta(days=50),
@@ -60,6 +80,7 @@ def course(course_index):
         waiting_list=True,
         sessions=[
             CourseSessionFactory.build(title="Kursusgang 1", date=start),
+            CourseSessionFactory.build(title="Mellem gangene", date=start + dt.timedelta(days=7), kind="aktivitet"),
             CourseSessionFactory.build(title="Kursusgang 2", date=start + dt.timedelta(days=28)),
         ],
     )

@@ -1,17 +1,4 @@
-"""Made-up registrations for the dashboard and landscape tests: several libraries, regions, themes and months.
-
-All at fixed dates, seen from NOW (20 June 2024, Copenhagen). Each offering (start; themes): confirmed (queued).
-
-- Webinar verdensmål (2024-04-15; Verdensmål, Formidling): Herning 3, Ballerup 2 (March 2024); plus 1 cancelled
-  and 1 waiting, never counted.
-- Ledelse i praksis (2024-01-15; Ledelse): Herning 1, Aalborg 2 (December 2023).
-- Inspirationsdag (2023-03-23; Verdensmål): Herning 2 (February 2023); too old for the last 12 months.
-- Formidlingskursus, a course (2024-05-15; Formidling): Herning 2 (one attended a day, one absent from both),
-  Ballerup 1 (no attendance recorded) (April 2024).
-- Ledernetværk (2024-07-20, not started; Ledelse): Herning 2 (May 2024); Aalborg 1 waiting.
-- KI-temadag (2024-08-01, not started; another section; no theme): Ballerup 1 (May 2024).
-- Åbent møde (2024-05-25; no theme): Aalborg 1 (May 2024).
-"""
+"""Made-up registrations for the dashboard and landscape tests, at fixed dates seen from NOW (20 June 2024)."""
 
 from __future__ import annotations
 
@@ -82,6 +69,16 @@ class Figures:
     untagged: object
 
 
+# All at fixed dates, seen from NOW (20 June 2024, Copenhagen). Each offering (start; themes): confirmed (queued).
+# - Webinar verdensmål (2024-04-15; Verdensmål, Formidling): Herning 3, Ballerup 2 (March 2024); plus 1 cancelled
+#   and 1 waiting, never counted.
+# - Ledelse i praksis (2024-01-15; Ledelse): Herning 1, Aalborg 2 (December 2023).
+# - Inspirationsdag (2023-03-23; Verdensmål): Herning 2 (February 2023); too old for the last 12 months.
+# - Formidlingskursus, a course (2024-05-15; Formidling): Herning 2 (one attended a day, one absent from both),
+#   Ballerup 1 (no attendance recorded) (April 2024).
+# - Ledernetværk (2024-07-20, not started; Ledelse): Herning 2 (May 2024); Aalborg 1 waiting.
+# - KI-temadag (2024-08-01, not started; another section; no theme): Ballerup 1 (May 2024).
+# - Åbent møde (2024-05-25; no theme): Aalborg 1 (May 2024).
 def build(section, other_section) -> Figures:
     herning = Library.objects.get(municipality__name="Herning")  # Region Midtjylland
     ballerup = Library.objects.get(municipality__name="Ballerup")  # Region Hovedstaden

@@ -1,18 +1,6 @@
-"""Concurrency (issue 4), on PostgreSQL against a live server: many people press "Tilmeld" in the same instant.
+"""Many people press "Tilmeld" in the same instant: no offering is overbooked and the waiting list has no gaps.
 
-50 registrations at once for 10 seats give exactly 10 confirmed and 40 waiting, with waiting positions 1..40;
-cancellations racing with new registrations keep the same invariants (a freed seat goes to the first on the waiting
-list in the same transaction). A control run with the lock switched off (`settings.REGISTRATION_LOCKING`, a switch
-that exists for this test only) must overbook, so these tests can fail.
-
-Every request is a real HTTP request from its own thread to Django's live server (the one of pytest-django's
-`live_server`, with a wider listen backlog), which serves each one in a thread
-of its own with its own database connection: the rows are written by concurrent PostgreSQL transactions, as in
-production. Each client first GETs the form (CSRF cookie and token), then all of them wait at a barrier and POST
-together.
-
-Live-server tests are transactional: PostgreSQL's lock only works between committed transactions, so the test
-cannot run inside one. They empty the database when they end; `site_data` puts back what the migrations load.
+On PostgreSQL through a live server (concurrent transactions); on SQLite through threads writing one database file.
 """
 
 from __future__ import annotations
@@ -41,11 +29,14 @@ from wagtail.models import Locale, Page
 
 import pytest
 
-from events.registration import services
+from events.registration import selectors
 from events.registration.models import OutboxMessage, OutboxStatus, Participant, ParticipantStatus, Registration
+from events.registration.services import registration_create
+from events.registration.values import ParticipantData
 from network.demo.site import site_ensure_structure
-from network.models import Library
+from network.models import Library, OrganisationIndexPage
 from tests.events.factories import EventPageFactory
+from tests.network.factories import OrganisationPageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,11 +76,9 @@ def site_data(transactional_db, settings):
 
 @pytest.fixture
 def offering(site_data):
-    """An event in 30 days with 10 seats and a waiting list, open for registration now."""
-    from events.models import EventIndexPage
-
+    """An event of a section in 30 days with 10 seats and a waiting list, open for registration now."""
     return EventPageFactory(
-        parent=EventIndexPage.objects.get(),
+        parent=OrganisationPageFactory(parent=OrganisationIndexPage.objects.get()),
         title="Inspirationsdag om verdensmål",
         registration_enabled=True,
         capacity=CAPACITY,
@@ -243,10 +232,10 @@ def assert_all_registered(outcomes: list[Outcome]) -> None:
 
 def assert_seats_invariants(offering) -> dict[str, int]:
     """Never more confirmed than seats; nobody waits while a seat is free; waiting positions 1..n without gaps."""
-    tally = services.counts(offering.pk)
+    tally = selectors.participant_counts(offering_id=offering.pk)
     active = tally[ParticipantStatus.CONFIRMED] + tally[ParticipantStatus.WAITING]
     assert tally[ParticipantStatus.CONFIRMED] == min(CAPACITY, active), tally
-    positions = services.waiting_positions(offering.pk)
+    positions = selectors.waiting_positions(offering_id=offering.pk)
     assert sorted(positions.values()) == list(range(1, tally[ParticipantStatus.WAITING] + 1))
     # The queue order is the order people asked: every confirmed participant asked before anyone still waiting
     # (the first come are served first, also when seats were freed and given on).
@@ -282,14 +271,16 @@ def test_fifty_registrations_at_once_for_ten_seats(live_url, offering):
     assert Registration.objects.filter(offering=offering).count() == AT_ONCE
     tally = assert_seats_invariants(offering)
     assert tally == {"confirmed": CAPACITY, "waiting": AT_ONCE - CAPACITY, "cancelled": 0}
-    assert sorted(services.waiting_positions(offering.pk).values()) == list(range(1, AT_ONCE - CAPACITY + 1))
+    assert sorted(selectors.waiting_positions(offering_id=offering.pk).values()) == list(
+        range(1, AT_ONCE - CAPACITY + 1)
+    )
 
     # One receipt per contact and one message per participant, all delivered (the tests run tasks at once); each
     # participant on the waiting list is told their place, the one the page shows.
     assert outbox_kinds() == kinds(contact_receipt=AT_ONCE, confirmed=CAPACITY, waiting=AT_ONCE - CAPACITY)
     assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
     assert len(mail.outbox) == 2 * AT_ONCE
-    positions = services.waiting_positions(offering.pk)
+    positions = selectors.waiting_positions(offering_id=offering.pk)
     for participant in Participant.objects.filter(offering=offering, status=ParticipantStatus.WAITING):
         message = OutboxMessage.objects.get(kind="waiting", to_email=participant.email)
         assert f"som nummer {positions[participant.pk]}." in message.body_text
@@ -304,7 +295,7 @@ def test_cancellations_racing_with_new_registrations(live_url, offering):
     first = register_at_once(live_url, offering, libraries[:AT_ONCE], "a")
     assert_all_registered(first)
     assert_seats_invariants(offering)
-    queue_before = sorted(services.waiting_positions(offering.pk).items(), key=lambda item: item[1])
+    queue_before = sorted(selectors.waiting_positions(offering_id=offering.pk).items(), key=lambda item: item[1])
     OutboxMessage.objects.all().delete()
 
     # Five confirmed participants cancel through their manage links while ten more libraries register.
@@ -326,7 +317,7 @@ def test_cancellations_racing_with_new_registrations(live_url, offering):
     assert set(Participant.objects.filter(pk__in=promoted).values_list("status", flat=True)) == {"confirmed"}
     newcomers = Participant.objects.filter(email__startswith="deltager-b")
     assert set(newcomers.values_list("status", flat=True)) == {"waiting"}
-    positions = services.waiting_positions(offering.pk)
+    positions = selectors.waiting_positions(offering_id=offering.pk)
     assert sorted(positions[p.pk] for p in newcomers) == list(range(AT_ONCE - CAPACITY - 5 + 1, tally["waiting"] + 1))
     assert outbox_kinds() == kinds(
         cancelled=5, contact_cancelled=5, promoted=5, contact_promoted=5, contact_receipt=10, waiting=10
@@ -342,7 +333,7 @@ def test_control_without_the_lock_seats_are_overbooked(live_url, offering, setti
     outcomes = register_at_once(live_url, offering, libraries, "a")
 
     assert_all_registered(outcomes)
-    tally = services.counts(offering.pk)
+    tally = selectors.participant_counts(offering_id=offering.pk)
     print(f"\nwithout the lock: {tally['confirmed']} confirmed for {CAPACITY} seats, {tally['waiting']} waiting")
     assert tally["confirmed"] + tally["waiting"] == AT_ONCE
     assert tally["confirmed"] > CAPACITY, f"no overbooking without the lock: {tally}"
@@ -352,19 +343,19 @@ def test_control_without_the_lock_seats_are_overbooked(live_url, offering, setti
 
 
 def register_in_threads(database: dict, offering, libraries: list[Library]) -> list[object]:
-    """Each library's contact registers one participant through `services.register`, all in the same instant, each
+    """Each library's contact registers one participant through `registration_create`, all in the same instant, each
     thread with its own connection to `database` (Django opens one per thread). Their results or exceptions."""
     barrier = threading.Barrier(len(libraries))
 
     def register(n: int, library: Library):
         try:
             barrier.wait(timeout=TIMEOUT)
-            return services.register(
-                offering,
+            return registration_create(
+                offering=offering,
                 library=library,
                 contact_name=f"Kontakt {n}",
                 contact_email=f"kontakt-{n}@example.org",
-                participants=[services.ParticipantData(f"Deltager {n}", f"deltager-{n}@example.org")],
+                participants=[ParticipantData(f"Deltager {n}", f"deltager-{n}@example.org")],
                 consent=True,
             )
         except Exception as error:  # noqa: BLE001 - the control run expects "database is locked"
@@ -422,9 +413,9 @@ def test_sqlite_immediate_transactions_serialise_writers(offering, tmp_path):
 
     errors = [repr(r) for r in results if isinstance(r, Exception)]
     assert not errors, errors[:3]
-    tally = in_a_thread_on(database, lambda: services.counts(offering.pk))
+    tally = in_a_thread_on(database, lambda: selectors.participant_counts(offering_id=offering.pk))
     assert tally == {"confirmed": CAPACITY, "waiting": AT_ONCE - CAPACITY, "cancelled": 0}
-    positions = in_a_thread_on(database, lambda: sorted(services.waiting_positions(offering.pk).values()))
+    positions = in_a_thread_on(database, lambda: sorted(selectors.waiting_positions(offering_id=offering.pk).values()))
     assert positions == list(range(1, AT_ONCE - CAPACITY + 1))
 
     # The control: the same on a fresh copy, with transactions that begin DEFERRED.

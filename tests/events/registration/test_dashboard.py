@@ -14,13 +14,13 @@ import pytest
 import time_machine
 
 from events.registration import stats
-from events.registration.dashboard import CoordinatorDashboardPanel
+from events.registration.admin.dashboard import CoordinatorDashboardPanel
 from network.services import coordinator_group_ensure
 from tests.events.factories import EventPageFactory
 from tests.network.factories import OrganisationPageFactory
 
+from .conftest import make_user
 from .figures import NOW, add, at, build, more_data
-from .test_admin import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,5 @@ def test_admin_home_query_count_does_not_grow_with_data(figures, superuser, orga
 
 
 def test_the_period_list_shows_the_default_when_nothing_is_chosen(admin_client):
-    from events.registration import stats
-
     html = admin_client.get("/admin/").content.decode()
     assert f'<option value="{stats.DEFAULT_MONTHS}" selected>' in html

@@ -20,8 +20,8 @@ from network.services import coordinator_group_ensure
 from tests.events.factories import EventPageFactory
 from tests.network.factories import OrganisationPageFactory
 
+from .conftest import make_user
 from .figures import NOW, add, at, build, more_data
-from .test_admin import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,19 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 import pytest
 import time_machine
+from django_tasks_db.models import DBTaskResult
 
-from events.registration import emails, services
+from events.registration import outbox, selectors
 from events.registration.models import OutboxMessage, OutboxStatus, Participant
+from events.registration.reminders import reminders_queue_due
 
 from .conftest import people
+from .conftest import register as register_people
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +34,7 @@ def fail_sending(*args, **kwargs):
 
 
 def register(event, library, n=1):
-    return services.register(
-        event,
-        library=library,
-        contact_name="Kontakt",
-        contact_email="kontakt@example.org",
-        participants=people(n),
-        consent=True,
-    )
+    return register_people(event, library, people(n), contact_name="Kontakt")
 
 
 def test_a_failing_mail_server_loses_nothing_and_retries_later(
@@ -56,9 +53,9 @@ def test_a_failing_mail_server_loses_nothing_and_retries_later(
     assert {m.status for m in messages} == {OutboxStatus.PENDING}
     assert all(m.attempts == 1 and "Connection refused" in m.last_error for m in messages)
     # Not due yet: nothing happens.
-    assert emails.deliver_due() == (0, 0)
+    assert outbox.deliver_due() == (0, 0)
     later = timezone.now() + dt.timedelta(minutes=5)
-    assert emails.deliver_due(now=later) == (2, 0)
+    assert outbox.deliver_due(now=later) == (2, 0)
     assert len(mail.outbox) == 2
     assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
 
@@ -70,11 +67,11 @@ def test_after_the_last_attempt_a_message_is_failed_and_a_coordinator_can_retry(
     with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_sending):
         with django_capture_on_commit_callbacks(execute=True):
             register(event, library)
-        emails.deliver_due(now=timezone.now() + dt.timedelta(hours=1))
+        outbox.deliver_due(now=timezone.now() + dt.timedelta(hours=1))
     failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
     assert failed.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert emails.retry(failed.values_list("pk", flat=True)) == 2
+        assert outbox.retry(failed.values_list("pk", flat=True)) == 2
     assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
 
 
@@ -83,14 +80,24 @@ def test_a_message_is_sent_once_even_if_delivered_twice(event, library, django_c
         register(event, library)
     sent = len(mail.outbox)
     for message in OutboxMessage.objects.all():
-        assert emails.deliver(message.pk) is False
+        assert outbox.deliver(message.pk) is False
     assert len(mail.outbox) == sent
 
 
-def test_send_outbox_command_reports(event, library):
+def test_send_outbox_command_sends_the_due_messages_and_reports(event, library, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_sending),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        register(event, library)  # the receipt and the participant's message wait for their retry
     out = StringIO()
     call_command("send_outbox", stdout=out)
     assert "0 sendt" in out.getvalue()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        out = StringIO()
+        call_command("send_outbox", stdout=out)
+    assert out.getvalue().strip() == "2 sendt, 0 prøves igen senere, 0 fejlet i alt."
+    assert len(mail.outbox) == 2
 
 
 def test_reminders_go_once_to_confirmed_participants_shortly_before_the_start(
@@ -101,20 +108,25 @@ def test_reminders_go_once_to_confirmed_participants_shortly_before_the_start(
     event.save_revision().publish()
     register(event, library, n=2)  # one confirmed, one waiting
     mail.outbox.clear()
-    assert emails.remind_due() == 0  # the event is 30 days away
+    assert reminders_queue_due() == 0  # the event is 30 days away
     soon = event.start - dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert emails.remind_due(now=soon) == 1
+        assert reminders_queue_due(now=soon) == 1
     assert [m.to for m in mail.outbox] == [["deltager1@example.org"]]
     assert mail.outbox[0].subject.startswith("Påmindelse")
     assert mail.outbox[0].attachments
-    assert emails.remind_due(now=soon) == 0
+    assert reminders_queue_due(now=soon) == 0
 
 
-def test_reminder_command(event, library):
-    out = StringIO()
-    call_command("send_registration_reminders", stdout=out)
+def test_reminder_command_queues_the_due_reminders_and_reports(event, library, django_capture_on_commit_callbacks):
+    register(event, library)
+    mail.outbox.clear()
+    with time_machine.travel(event.start - dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
+        out = StringIO()
+        call_command("send_registration_reminders", stdout=out)
     assert "påmindelser" in out.getvalue()
+    assert out.getvalue().strip() == "1 påmindelser lagt i udbakken."
+    assert [m.to for m in mail.outbox] == [["deltager1@example.org"]]
 
 
 def test_anonymise_command_uses_the_retention_setting(event, library, settings):
@@ -126,15 +138,15 @@ def test_anonymise_command_uses_the_retention_setting(event, library, settings):
     assert "1 tilmeldinger anonymiseret" in out.getvalue()
     assert "sendte e-mails slettet" in out.getvalue()
     assert set(Participant.objects.values_list("email", flat=True)) == {""}
-    assert services.counts(event.pk)["confirmed"] == 2
+    assert selectors.participant_counts(offering_id=event.pk)["confirmed"] == 2
 
 
 def test_sent_mails_are_deleted_after_a_month_failed_ones_stay(event, library, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         register(event, library)
     OutboxMessage.objects.create(kind="x", to_email="a@example.org", subject="s", body_text="t", status="failed")
-    assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=29)) == 0
-    assert emails.prune_sent(now=timezone.now() + dt.timedelta(days=31)) == 2
+    assert outbox.prune_sent(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert outbox.prune_sent(now=timezone.now() + dt.timedelta(days=31)) == 2
     assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["failed"]
 
 
@@ -176,7 +188,7 @@ def test_a_message_about_an_erased_participant_fails_without_sending(
     message = OutboxMessage.objects.get(kind="confirmed")
     Participant.objects.filter(email=message.to_email).delete()  # erased before the worker got to it
 
-    assert emails.deliver(message.pk) is False
+    assert outbox.deliver(message.pk) is False
 
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED
@@ -189,10 +201,6 @@ def test_the_database_queue_takes_the_delivery_task_in_the_registrations_transac
 ):
     """In production the task is a row written with the messages: it commits with them or not at all, and needs no
     commit of its own. A registration that is rolled back leaves neither."""
-    from django.db import transaction
-
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with pytest.raises(RuntimeError), transaction.atomic():
         register(event, library)

@@ -1,9 +1,4 @@
-"""The coordinators' panel on the Wagtail admin home: the next offerings with registration, and figures over time.
-
-The list of offerings follows the right to edit their pages (superusers: all). The figures across offerings (per
-month, region and theme) need `events.view_registrations`, like the overview. The filters are plain GET parameters
-(`periode`, `region`); invalid input is reported in Danish and the default is shown instead, never an error page.
-"""
+"""The coordinators' panel on the Wagtail admin home: the next offerings with registration, and figures over time."""
 
 from __future__ import annotations
 
@@ -20,10 +15,9 @@ from wagtail.admin.ui.components import Component
 
 from network.models import Region
 
-from . import stats
-from .charts import bar_chart, column_chart
-
-VIEW_REGISTRATIONS = "events.view_registrations"
+from .. import stats
+from ..charts import bar_chart, column_chart
+from .base import VIEW_REGISTRATIONS
 
 
 def period_label(months: int) -> str:

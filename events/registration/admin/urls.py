@@ -1,0 +1,23 @@
+"""The registration tools' admin URLs, below /admin/tilmeldinger/ (the hooks include them)."""
+
+from django.urls import path
+
+from .attendance import AttendanceView
+from .landscapes import LandscapeIndexView, LibraryLandscapeView
+from .offering import CancelParticipantView, OfferingRegistrationsView, PromoteParticipantView
+from .outbox import OutboxRetryView
+from .overview import OverviewView
+from .person import PersonDataView
+
+app_name = "registration_admin"
+urlpatterns = [
+    path("", OverviewView.as_view(), name="overview"),
+    path("persondata/", PersonDataView.as_view(), name="person"),
+    path("kompetencelandskaber/", LandscapeIndexView.as_view(), name="landscapes"),
+    path("kompetencelandskaber/<int:library_id>/", LibraryLandscapeView.as_view(), name="landscape"),
+    path("udbakke-proev-igen/", OutboxRetryView.as_view(), name="outbox_retry"),
+    path("<int:page_id>/", OfferingRegistrationsView.as_view(), name="offering"),
+    path("<int:page_id>/fremmoede/", AttendanceView.as_view(), name="attendance"),
+    path("<int:page_id>/deltager/<int:participant_id>/afmeld/", CancelParticipantView.as_view(), name="cancel"),
+    path("<int:page_id>/deltager/<int:participant_id>/ryk-op/", PromoteParticipantView.as_view(), name="promote"),
+]

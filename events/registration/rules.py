@@ -1,0 +1,97 @@
+"""The checks a change must pass before it writes; each refuses with a RegistrationError in Danish."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from network.dates import format_range
+from network.models import Library, OfferingPage
+
+from .errors import RegistrationError
+from .models import Participant, Registration
+from .selectors import offering_change_deadline, offering_closes_at, offering_first_opening
+from .values import ACTIVE, Actor, ParticipantData
+
+
+def check_open(offering: OfferingPage, library: Library, now: dt.datetime) -> None:
+    if not offering.registration_enabled or not offering.live:
+        raise RegistrationError(_("Der er ikke tilmelding til dette tilbud."), "disabled")
+    if offering.is_cancelled:
+        raise RegistrationError(_("Tilbuddet er aflyst."), "cancelled")
+    if now >= offering_closes_at(offering=offering):
+        raise RegistrationError(_("Tilmeldingen er lukket."), "closed")
+    rounds = list(offering.registration_rounds.select_related("library_group"))
+    opens = offering_first_opening(offering=offering, rounds=rounds)
+    if opens and now < opens:
+        when = format_range(opens)
+        raise RegistrationError(_("Tilmeldingen åbner %(when)s.") % {"when": when}, "not_open")
+    if rounds:
+        open_rounds = [r for r in rounds if r.opens_at <= now]
+        if not any(r.library_group_id is None for r in open_rounds):
+            group_ids = {r.library_group_id for r in open_rounds}
+            if not library.groups.filter(pk__in=group_ids).exists():
+                later = sorted(r.opens_at for r in rounds if r.opens_at > now and r.library_group_id is None)
+                message = _("Tilmeldingen er foreløbig kun åben for udvalgte biblioteker.")
+                if later:
+                    when = format_range(later[0])
+                    message += " " + _("Alle biblioteker kan tilmelde sig fra %(when)s.") % {"when": when}
+                raise RegistrationError(message, "not_eligible")
+
+
+def check_participants(participants: list[ParticipantData], offering: OfferingPage) -> None:
+    """Rules on the submitted list itself (the form has checked each field)."""
+    if not participants:
+        raise RegistrationError(_("Tilmeld mindst én deltager."), "no_participants")
+    limit = settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION
+    if len(participants) > limit:
+        raise RegistrationError(
+            _("Du kan højst tilmelde %(limit)d deltagere ad gangen.") % {"limit": limit}, "too_many"
+        )
+    emails_seen: set[str] = set()
+    for person in participants:
+        email = person.email.strip().lower()
+        if email in emails_seen:
+            raise RegistrationError(_("%(email)s står flere gange på listen.") % {"email": email}, "duplicate")
+        emails_seen.add(email)
+        if person.track and person.track not in offering.registration_tracks:
+            raise RegistrationError(_("Vælg et af tilbuddets spor."), "track")
+    if offering.registration_tracks and any(not p.track for p in participants):
+        raise RegistrationError(_("Vælg et spor for hver deltager."), "track")
+    taken = set(
+        Participant.objects.filter(offering=offering, status__in=ACTIVE, email__in=emails_seen).values_list(
+            "email", flat=True
+        )
+    )
+    if taken:
+        raise RegistrationError(
+            _("Allerede tilmeldt: %(emails)s.") % {"emails": ", ".join(sorted(taken))}, "already_registered"
+        )
+
+
+def check_library_limit(offering: OfferingPage, library: Library, adding: int) -> None:
+    if offering.max_per_library is None:
+        return
+    already = Participant.objects.filter(offering=offering, registration__library=library, status__in=ACTIVE).count()
+    if already + adding > offering.max_per_library:
+        left = max(offering.max_per_library - already, 0)
+        raise RegistrationError(
+            ngettext(
+                "Hvert bibliotek kan tilmelde højst %(max)d deltager. I kan tilmelde %(left)d mere.",
+                "Hvert bibliotek kan tilmelde højst %(max)d deltagere. I kan tilmelde %(left)d mere.",
+                offering.max_per_library,
+            )
+            % {"max": offering.max_per_library, "left": left},
+            "library_limit",
+        )
+
+
+def check_changes_allowed(registration: Registration, actor: Actor, now: dt.datetime) -> None:
+    """A contact may change nothing after the change deadline; a coordinator may."""
+    if actor.role == "contact" and now >= offering_change_deadline(offering=registration.offering):
+        raise RegistrationError(
+            _("Fristen for ændringer er overskredet. Kontakt arrangøren, hvis du skal ændre noget."), "deadline"
+        )

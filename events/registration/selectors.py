@@ -1,0 +1,243 @@
+"""The reads of registration: counts, availability, the waiting list, manage links, one person's data."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from events.models import CourseDayKind, CoursePage, CourseSession
+from network.models import OfferingPage, Region
+
+from .models import (
+    EligibilityRound,
+    OutboxMessage,
+    OutboxStatus,
+    Participant,
+    ParticipantStatus,
+    Registration,
+    RegistrationLogEntry,
+    SessionAttendance,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Availability:
+    """What the public page shows about registration for an offering at one moment."""
+
+    state: str  # "disabled", "not_open", "open", "closed", "cancelled"
+    capacity: int | None
+    confirmed: int
+    waiting: int
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+# --- One offering --------------------------------------------------------------------------------------------------
+
+
+def participant_counts(*, offering_id: int) -> dict[str, int]:
+    """Participants per status on one offering, in one query."""
+    rows = Participant.objects.filter(offering_id=offering_id).values("status").annotate(n=Count("pk"))
+    result = dict.fromkeys(ParticipantStatus.values, 0)
+    result.update({row["status"]: row["n"] for row in rows})
+    return result
+
+
+def offering_closes_at(*, offering: OfferingPage) -> dt.datetime:
+    return offering.registration_closes or offering.start
+
+
+def offering_change_deadline(*, offering: OfferingPage) -> dt.datetime:
+    return offering.change_deadline or offering.start
+
+
+def offering_first_opening(
+    *, offering: OfferingPage, rounds: list[EligibilityRound] | None = None
+) -> dt.datetime | None:
+    """When the first library may register: the earliest round, else `registration_opens` (None: already open)."""
+    rounds = list(offering.registration_rounds.all()) if rounds is None else rounds
+    if rounds:
+        return min(r.opens_at for r in rounds)
+    return offering.registration_opens
+
+
+def offering_availability(*, offering: OfferingPage, now: dt.datetime | None = None) -> Availability:
+    now = now or timezone.now()
+    tally = participant_counts(offering_id=offering.pk)
+    opens = offering_first_opening(offering=offering)
+    closes = offering_closes_at(offering=offering)
+    if not offering.registration_enabled:
+        state = "disabled"
+    elif offering.is_cancelled:
+        state = "cancelled"
+    elif now >= closes:
+        state = "closed"
+    elif opens and now < opens:
+        state = "not_open"
+    else:
+        state = "open"
+    return Availability(
+        state=state,
+        capacity=offering.capacity,
+        confirmed=tally[ParticipantStatus.CONFIRMED],
+        waiting=tally[ParticipantStatus.WAITING],
+        opens_at=opens,
+        closes_at=closes,
+    )
+
+
+def offering_seats_left(*, offering: OfferingPage) -> int | None:
+    if offering.capacity is None:
+        return None
+    confirmed = Participant.objects.filter(offering=offering, status=ParticipantStatus.CONFIRMED).count()
+    return max(offering.capacity - confirmed, 0)
+
+
+def waiting_positions(*, offering_id: int) -> dict[int, int]:
+    """Participant pk → place on the waiting list (1, 2, 3, ...), in the order they joined it."""
+    waiting = Participant.objects.filter(offering_id=offering_id, status=ParticipantStatus.WAITING)
+    return {pk: place for place, pk in enumerate(waiting.order_by("queued_at", "pk").values_list("pk", flat=True), 1)}
+
+
+def offering_log_entries(*, offering: OfferingPage, limit: int) -> list[RegistrationLogEntry]:
+    """The latest changes to the offering's registrations, newest first."""
+    entries = RegistrationLogEntry.objects.filter(registration__offering=offering)
+    return list(entries.select_related("actor", "participant").order_by("-created_at", "-pk")[:limit])
+
+
+# --- The manage link -----------------------------------------------------------------------------------------------
+
+
+def registration_by_link(*, public_id, token: str) -> Registration | None:
+    """The registration a manage link points at, or None. The token is compared in constant time."""
+    registration = (
+        Registration.objects.select_related("offering", "library").filter(public_id=public_id).first()
+        if public_id
+        else None
+    )
+    if registration is None or registration.anonymised_at or not registration.token_matches(token):
+        return None
+    return registration
+
+
+# --- Attendance on a course's days ---------------------------------------------------------------------------------
+
+
+def course_days(*, course: CoursePage) -> list[CourseSession]:
+    """The course days (not the activities between them) attendance is kept for, in the course's order."""
+    return list(CourseSession.objects.filter(page=course, kind=CourseDayKind.COURSE_DAY))
+
+
+def attendance_grid(*, course: CoursePage) -> dict[tuple[int, int], bool]:
+    """(participant pk, session pk) → attended, for what has been recorded on the course."""
+    rows = SessionAttendance.objects.filter(session__page=course)
+    rows = rows.values_list("participant_id", "session_id", "attended")
+    return {(participant, session): attended for participant, session, attended in rows}
+
+
+def attendance_rows(*, course: CoursePage, days: list[CourseSession]) -> list[tuple[Participant, list]]:
+    """Each confirmed participant with (day, attended) for every course day: the admin's grid."""
+    grid = attendance_grid(course=course)
+    participants = Participant.objects.filter(offering=course, status=ParticipantStatus.CONFIRMED)
+    return [
+        (participant, [(day, grid.get((participant.pk, day.pk), False)) for day in days])
+        for participant in participants.select_related("registration__library")
+    ]
+
+
+# --- Across offerings ----------------------------------------------------------------------------------------------
+
+
+def registrations_overview(*, offerings) -> dict:
+    """Confirmed participants per library, per region and per offering, for the given offerings."""
+    confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
+    per_library = (
+        confirmed.values(
+            "registration__library", "registration__library__name", "registration__library__municipality__region"
+        )
+        .annotate(n=Count("pk"))
+        .order_by("-n", "registration__library__name")
+    )
+    by_region = dict(
+        confirmed.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
+    )
+    per_offering = (
+        offerings.filter(Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk"))))
+        .annotate(
+            confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
+            waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
+            cancelled=Count("participants", filter=Q(participants__status=ParticipantStatus.CANCELLED)),
+        )
+        .order_by("start", "pk")
+    )
+    regions = dict(Region.choices)
+    return {
+        "per_library": [
+            {
+                "library_id": row["registration__library"],
+                "library": row["registration__library__name"],
+                "region": regions.get(row["registration__library__municipality__region"], ""),
+                "confirmed": row["n"],
+            }
+            for row in per_library
+        ],
+        "per_region": [{"region": label, "confirmed": by_region.get(value, 0)} for value, label in Region.choices],
+        "per_offering": list(per_offering),
+        "total": sum(by_region.values()),
+    }
+
+
+def failed_outbox_count() -> int:
+    return OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count()
+
+
+# --- One person ----------------------------------------------------------------------------------------------------
+
+
+def person_data(*, email: str) -> dict:
+    """Everything we hold about one e-mail address, as a participant or as a contact (for a data access request)."""
+    email = email.strip().lower()
+    participants = Participant.objects.filter(email=email).select_related("offering", "registration__library")
+    contacts = Registration.objects.filter(contact_email=email).select_related("offering", "library")
+    return {
+        "email": email,
+        "participant": [
+            {
+                "tilbud": p.offering.title,
+                "start": timezone.localtime(p.offering.start).isoformat(),
+                "bibliotek": p.registration.library.name,
+                "navn": p.name,
+                "stilling": p.job_title,
+                "spor": p.get_track_display(),
+                "behov": p.needs,
+                "status": p.get_status_display(),
+                "tilmeldt": timezone.localtime(p.queued_at).isoformat(),
+            }
+            for p in participants
+        ],
+        "kontaktperson": [
+            {
+                "tilbud": r.offering.title,
+                "bibliotek": r.library.name,
+                "navn": r.contact_name,
+                "samtykke": timezone.localtime(r.consent_at).isoformat(),
+                "privatlivserklæring": r.privacy_notice_version,
+            }
+            for r in contacts
+        ],
+    }

@@ -1,0 +1,67 @@
+"""The outbox in the admin: failed e-mails with their error, a retry, read-only; the menu."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django.urls import reverse
+
+import pytest
+
+from events.registration.models import OutboxMessage, OutboxStatus
+from events.wagtail_hooks import outbox_kind
+
+from .conftest import denied, editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def failed_message(filled):
+    message = OutboxMessage.objects.filter(registration__offering=filled).first()
+    message.status = OutboxStatus.FAILED
+    message.attempts = 5
+    message.last_error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    message.save()
+    return message
+
+
+def test_outbox_lists_failed_messages_with_their_error(coordinator_client, failed_message):
+    response = coordinator_client.get(reverse("udbakke:index"), {"status": "failed"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SMTPServerDisconnected" in html
+    assert "Prøv igen" in html
+    assert str(outbox_kind(failed_message)) in html
+    sent = OutboxMessage.objects.exclude(to_email=failed_message.to_email).first()
+    assert sent.to_email not in html  # the status filter shows only the failed ones
+    found = coordinator_client.get(reverse("udbakke:index"), {"q": failed_message.to_email})
+    assert found.status_code == 200
+    assert failed_message.to_email in found.content.decode()
+    inspect = coordinator_client.get(reverse("udbakke:inspect", args=[failed_message.pk])).content.decode()
+    assert "SMTPServerDisconnected" in inspect
+    assert reverse("udbakke:edit", args=[failed_message.pk]) not in html
+
+
+def test_outbox_retry_sends_the_failed_message(coordinator_client, failed_message):
+    response = coordinator_client.post(reverse("registration_admin:outbox_retry"), {"ids": [failed_message.pk]})
+    assert response.status_code == 302
+    failed_message.refresh_from_db()
+    assert failed_message.status == OutboxStatus.SENT
+    assert [m.to[0] for m in mail.outbox] == [failed_message.to_email]
+
+
+def test_outbox_is_read_only_and_needs_the_permission(coordinator_client, client, failed_message):
+    assert denied(coordinator_client.get(reverse("udbakke:add")))
+    assert denied(coordinator_client.get(reverse("udbakke:edit", args=[failed_message.pk])))
+    assert denied(coordinator_client.post(reverse("udbakke:delete", args=[failed_message.pk])))
+    assert coordinator_client.get(reverse("udbakke:inspect", args=[failed_message.pk])).status_code == 200
+    client.force_login(editor())
+    assert denied(client.get(reverse("udbakke:index")))
+    assert denied(client.post(reverse("registration_admin:outbox_retry"), {"ids": [failed_message.pk]}))
+    assert OutboxMessage.objects.filter(pk=failed_message.pk).exists()
+
+
+def test_menu_shows_the_registration_tools_to_coordinators(coordinator_client):
+    html = coordinator_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("registration_admin:overview") in html
+    assert reverse("registration_admin:person") in html
