@@ -233,8 +233,8 @@ def test_related_offerings_follow_a_publish(client, organisation, theme):
     assert related() == ["Deler to temaer", "Deler ét tema"]
 
 
-def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(client, event_index):
-    page = event(event_index, "Tilmeldingsdag", 10, [], registration_enabled=True, capacity=10)
+def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(client, organisation):
+    page = event(organisation, "Tilmeldingsdag", 10, [], registration_enabled=True, capacity=10)
     url = f"/tilmelding/{page.pk}/"
     assert "Tilmeldingsdag" in get(client, url)
     with CaptureQueriesContext(connection) as first:
