@@ -34,6 +34,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "bench"
 PYTHON = sys.executable
@@ -93,8 +95,6 @@ def database_url_for(kind: str, size: int) -> str:
 
 def ensure_postgres_database(url: str) -> bool:
     """Create the PostgreSQL database if missing; True if it was created."""
-    import psycopg
-
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -157,8 +157,6 @@ def analyze(kind: str, size: int) -> None:
     answer alone. A plan made without them is not what production would run."""
     if kind != "postgres":
         return
-    import psycopg
-
     with psycopg.connect(database_url_for(kind, size), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
 
@@ -220,7 +218,7 @@ def gunicorn(env: dict, workers: int = 1):
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -234,7 +232,7 @@ def gunicorn(env: dict, workers: int = 1):
 
 def fetch_ms(port: int, path: str) -> float:
     started = time.perf_counter()
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
         response.read()
         if response.status != 200:
             raise SystemExit(f"{path}: HTTP {response.status}")

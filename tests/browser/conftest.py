@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.db import connections
+
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,8 +46,6 @@ def pytest_collection_modifyitems(config, items):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Serialize the database again once the root conftest has built the site's structure on it, so what each test
     gets back is what the first one starts from."""
-    from django.db import connections
-
     with django_db_blocker.unblock():
         for connection in connections.all():
             if hasattr(connection, "_test_serialized_contents"):

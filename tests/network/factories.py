@@ -87,7 +87,7 @@ class ThemedPageFactory(wagtail_factories.PageFactory):
         skip_postgeneration_save = True
 
     @factory.post_generation
-    def themes(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the instance first
+    def themes(obj, create, extracted, **kwargs):  # factory_boy passes the instance first
         if extracted:
             obj.themes.set(extracted)
             if create:
