@@ -1,9 +1,5 @@
-"""The listing and theme page caches (network.caching) follow publishing, unpublishing, edits of themes and
-organisers, and time.
-
-The test settings use the dummy cache; here the local-memory cache of production is switched on, and each test
-checks that what changed shows at once, and that a second request is served from the cache (fewer queries).
-"""
+"""The caches of network.caching follow publishing, unpublishing, edits of themes and organisers, and time: with the
+local-memory cache switched on, what changed shows at once and a second request is served from the cache."""
 
 from __future__ import annotations
 
