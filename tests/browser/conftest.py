@@ -1,10 +1,6 @@
-"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
-
-They run in their own pytest process (`make test` runs them after the rest), because the live server needs
-transactional tests, which empty the database when they end. Each test here gets serialized rollback, so the next
-one starts again from the migrated database (Wagtail's root page, the municipalities and libraries) rather than from
-an empty one. Without /usr/bin/chromium they are skipped.
-"""
+"""Browser tests: Playwright driving Debian's Chromium (skipped without /usr/bin/chromium) against Django's live
+server, in a pytest process of their own; each test is transactional with serialized rollback, so the next one starts
+again from the migrated database with the site's structure rather than from an empty one."""
 
 from __future__ import annotations
 
