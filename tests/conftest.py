@@ -1,8 +1,5 @@
-"""Shared fixtures: the real site with its home page and index pages, sections, users.
-
-The test database is migrated once per session (which loads the municipalities and libraries) and then gets the
-site's structure once, the way `manage.py setup_site` builds it; every test runs in a transaction on top of that.
-"""
+"""Shared fixtures: the real site (home page, one index page of each kind), sections and users. The database is
+migrated and given the site's structure once per session; every test runs in a transaction on top of it."""
 
 from __future__ import annotations
 
@@ -55,10 +52,8 @@ def _empty_cache():
 
 @pytest.fixture(scope="module")
 def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A transaction around a whole test module, for data built once per module and rolled back after it.
-
-    Each test still runs in its own savepoint inside it, so what a test changes is undone before the next one.
-    """
+    """A transaction around a whole test module, for data built once per module and rolled back after it; each test
+    still runs in its own savepoint inside it, so what a test changes is undone before the next one."""
     media = tmp_path_factory.mktemp("module-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         yield

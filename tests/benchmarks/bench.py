@@ -1,22 +1,6 @@
-"""`make bench`: server time per page kind at N=200 and N=20,000 offerings, on SQLite and (when DATABASE_URL points at
-PostgreSQL) on PostgreSQL, against gunicorn on loopback with the production settings.
-
-Reports median and p95 per page kind (100 requests each, 300 for search; the sizes served side by side and asked in
-turn), the peak resident memory of the server while serving the big database and of `generate_volume` while building
-it, prints a table and writes the figures to var/bench/results.json.
-Databases are built once per (database, N, seed) and reused by later runs; `make bench-clean` removes them.
-
-Targets (issue 3): p95 <= 100 ms for every page at N=20,000 and at most 2x its own N=200 figure; server peak RSS
-< 300 MB; generate_volume peak RSS < 500 MB.
-Search (issue 5): free-text, filtered (theme and type) and autocomplete queries, p95 <= 150 ms at N=20,000 and at most
-2x its own N=200 figure. The broad query matches every page. At N=20,000 that is more than the 1,000 the search ranks
-for, so its ranking is kept in the cache for the content generation and read from there. At N=200 it ranks every
-time, so that row's growth compares a cached ranking with a fresh one. `search_broad_cold` is the same query with
-that cache off, ranked on every request at both sizes. A full `manage.py update_index` (run once per database, timed)
-< 3 minutes and < 500 MB.
-They are reported, not asserted: speed is measured, not tested. `--reindex` runs update_index again (after a change to
-what is indexed); `--only listing|search` measures one section.
-"""
+"""`make bench`: server time and memory per page kind at N=200 and N=20,000 offerings, checked against targets.
+gunicorn serves each database (SQLite; PostgreSQL too when DATABASE_URL points at it) with the production settings.
+Reported, not asserted: a table, and the figures in var/bench/results.json. `--reindex`, `--only listing|search`."""
 
 from __future__ import annotations
 
@@ -34,16 +18,20 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "bench"
 PYTHON = sys.executable
 SEED = 1
 SIZES = (200, 20_000)
 REQUESTS = 100
-# A search at N=200 takes 7-20 ms, so the p95 of 100 requests is the 5th-slowest of a handful of hiccups of a shared
-# machine and moved by a third from run to run (the growth ratio with it); 300 requests per search row steady it.
+# A search is quick at N=200, so the p95 of 100 requests is a few hiccups of a shared machine and moves from run to run
+# (the growth ratio with it); 300 requests per search row steady it.
 SEARCH_REQUESTS = 300
 WARMUP = 5
+# Targets, at N=20,000: the p95 of each page (search has its own) and its growth, the p95 over its own N=200 figure;
+# the peak memory of the server, of generate_volume and of update_index, and update_index's time.
 P95_TARGET_MS = 100.0
 GROWTH_TARGET = 2.0
 SERVER_RSS_TARGET_MB = 300
@@ -93,8 +81,6 @@ def database_url_for(kind: str, size: int) -> str:
 
 def ensure_postgres_database(url: str) -> bool:
     """Create the PostgreSQL database if missing; True if it was created."""
-    import psycopg
-
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -157,8 +143,6 @@ def analyze(kind: str, size: int) -> None:
     answer alone. A plan made without them is not what production would run."""
     if kind != "postgres":
         return
-    import psycopg
-
     with psycopg.connect(database_url_for(kind, size), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
 
@@ -220,7 +204,7 @@ def gunicorn(env: dict, workers: int = 1):
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -234,7 +218,7 @@ def gunicorn(env: dict, workers: int = 1):
 
 def fetch_ms(port: int, path: str) -> float:
     started = time.perf_counter()
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
         response.read()
         if response.status != 200:
             raise SystemExit(f"{path}: HTTP {response.status}")
@@ -243,10 +227,9 @@ def fetch_ms(port: int, path: str) -> float:
 
 def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[str] | None = None,
                       env: dict | None = None) -> dict[int, dict]:  # fmt: skip
-    """Every page kind (or those in `names`) at every size, the sizes served side by side and asked in turn (request
-    i of N=200, then request i of N=20,000, ...): the machines are shared and their speed drifts, and taking turns
-    exposes both sizes to the same drift, so the growth ratio measures the archive, not the minute it was measured
-    in. `env`: more settings for the servers."""
+    """Every page kind (or those in `names`) at every size, the sizes served side by side and asked in turn, so both
+    meet the same drift of a shared machine and the growth ratio measures the archive; `env`: more settings for the
+    servers."""
     urls = {size: targets(base_env(database_url_for(kind, size))) for size in sizes}
     names = names or list(urls[sizes[0]])
     if only:

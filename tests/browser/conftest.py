@@ -1,15 +1,13 @@
-"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
-
-They run in their own pytest process (`make test` runs them after the rest), because the live server needs
-transactional tests, which empty the database when they end. Each test here gets serialized rollback, so the next
-one starts again from the migrated database (Wagtail's root page, the municipalities and libraries) rather than from
-an empty one. Without /usr/bin/chromium they are skipped.
-"""
+"""Browser tests: Playwright driving Debian's Chromium (skipped without /usr/bin/chromium) against Django's live
+server, in a pytest process of their own; each test is transactional with serialized rollback, so the next one starts
+again from the migrated database with the site's structure rather than from an empty one."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from django.db import connections
 
 import pytest
 
@@ -44,8 +42,6 @@ def pytest_collection_modifyitems(config, items):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Serialize the database again once the root conftest has built the site's structure on it, so what each test
     gets back is what the first one starts from."""
-    from django.db import connections
-
     with django_db_blocker.unblock():
         for connection in connections.all():
             if hasattr(connection, "_test_serialized_contents"):

@@ -1,11 +1,6 @@
-"""Accessibility in a real browser, on the demo: axe-core's WCAG 2.1 A and AA rules on every page type, every listing
-with filters applied, search results, the registration form (empty and re-shown with errors) and the manage page, in
-Danish (desktop width) and on /en/ (mobile width); the registration form by keyboard with a visible focus; its errors
-announced to screen readers; the participant list printed on A4.
-
-One test function on purpose: live-server tests are transactional and empty the database when they end, so the
-checks share one load of the demo. Skipped without node_modules/axe-core (`make install` installs it with npm).
-"""
+"""Accessibility in a real browser, on the demo: axe-core's WCAG 2.1 A and AA rules on every page type, filtered
+listings, search, the registration form (empty and with errors) and the manage page, in Danish and on /en/; the form
+by keyboard with a visible focus, its errors announced to screen readers; the participant list printed on A4."""
 
 from __future__ import annotations
 
@@ -197,6 +192,7 @@ def check_keyboard(page, base: str, form_path: str) -> None:
     assert "theme=verdensmaal" in page.url
 
 
+# One test function: a live-server test empties the database when it ends, so the checks share one load of the demo.
 def test_every_page_type_passes_axe_works_by_keyboard_and_prints(live_server, browser):
     require_axe()
     call_command("load_demo", stdout=StringIO())

@@ -1,8 +1,5 @@
 """A coordinator of Danmarks Biblioteksforening logs into the admin, creates a course with two course days and two
-themes, publishes it, and finds it in the course listing and in the site search.
-
-One test function on purpose: live-server tests are transactional and empty the database when they end.
-"""
+themes, publishes it, and finds it in the course listing and in the site search."""
 
 from __future__ import annotations
 
@@ -87,6 +84,7 @@ def create_and_publish_course(page, base: str, section: InitiativePage) -> None:
     assert not errors, errors
 
 
+# One test function: a live-server test empties the database when it ends, so the checks share one load of the demo.
 def test_coordinator_creates_a_course_with_two_days_and_two_themes_and_finds_it(live_server, page):
     call_command("load_demo", stdout=StringIO())
     base = live_server.url

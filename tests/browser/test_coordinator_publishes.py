@@ -1,9 +1,5 @@
-"""The foundation's journey in a real browser: a visitor opens every offering of the demo; a coordinator logs into
-the admin, publishes an event with two themes and finds it in the filtered listing; another organisation's section
-stays closed to them.
-
-One test function on purpose: live-server tests are transactional and empty the database when they end.
-"""
+"""In a real browser: a visitor opens every offering of the demo; a coordinator logs into the admin, publishes an
+event with two themes and finds it in the filtered listing; another organisation's section stays closed to them."""
 
 from __future__ import annotations
 
@@ -48,6 +44,7 @@ def publish_event_with_two_themes(page, base: str, section: InitiativePage) -> N
     page.wait_for_load_state("networkidle")
 
 
+# One test function: a live-server test empties the database when it ends, so the checks share one load of the demo.
 def test_visitor_browses_the_demo_and_a_coordinator_publishes_an_event_with_two_themes(live_server, page):
     call_command("load_demo", stdout=StringIO())
     base = live_server.url

@@ -1,15 +1,6 @@
-"""A library staff member's journeys in a real browser, on the demo:
-
-a. finds the course "Sæt spot på kompetencerne" on a theme page, reads both course days and prints the programme
-   (print media: no navigation, footer, search or buttons; an A4 PDF, each course day on a new page);
-b. filters the events listing to one theme and one region through the form, and shares the resulting URL: opened in
-   a fresh browser context it gives the same results;
-c. searches "verdensmålene" from the search box in the header and opens a past webinar's recording; the event and
-   webinar pages print cleanly too.
-
-One test function on purpose: live-server tests are transactional and empty the database when they end, so the
-journeys share one load of the demo.
-"""
+"""A library staff member's journeys in a real browser, on the demo: finds a course on a theme page, reads both course
+days and prints the programme on A4; filters the events and shares the URL, which a fresh context opens to the same
+results; searches from the header and opens a past webinar's recording. The pages print cleanly."""
 
 from __future__ import annotations
 
@@ -128,6 +119,7 @@ def search_and_open_a_past_webinars_recording(page, base: str) -> None:
     assert page.title() == "Optagelse"
 
 
+# One test function: a live-server test empties the database when it ends, so the checks share one load of the demo.
 def test_staff_finds_reads_and_prints_a_course_filters_events_and_opens_a_recording(live_server, browser, page):
     call_command("load_demo", stdout=StringIO())
     base = live_server.url

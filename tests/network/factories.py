@@ -1,9 +1,6 @@
-"""Factories for the network's pages and snippets, on wagtail-factories.
-
-Pages are created below a real parent (`parent=...`), so they sit in the real page tree with real paths. Themes are
-set after creation with `themes=[...]`; child relations (sessions, presenters, members) are passed as lists of
-unsaved instances, the way modelcluster takes them.
-"""
+"""Factories for the network's pages and snippets, on wagtail-factories. Pages go below a real parent where the tree
+allows them (`parent=...`: offerings below a section); themes are set with `themes=[...]`; child relations (sessions,
+presenters, members) are lists of unsaved instances, the way modelcluster takes them."""
 
 from __future__ import annotations
 
@@ -87,7 +84,7 @@ class ThemedPageFactory(wagtail_factories.PageFactory):
         skip_postgeneration_save = True
 
     @factory.post_generation
-    def themes(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the instance first
+    def themes(obj, create, extracted, **kwargs):  # factory_boy passes the instance first
         if extracted:
             obj.themes.set(extracted)
             if create:

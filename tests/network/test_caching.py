@@ -1,9 +1,5 @@
-"""The listing and theme page caches (network.caching) follow publishing, unpublishing, edits of themes and
-organisers, and time.
-
-The test settings use the dummy cache; here the local-memory cache of production is switched on, and each test
-checks that what changed shows at once, and that a second request is served from the cache (fewer queries).
-"""
+"""The caches of network.caching follow publishing, unpublishing, edits of themes and organisers, and time: with the
+local-memory cache switched on, what changed shows at once and a second request is served from the cache."""
 
 from __future__ import annotations
 
@@ -15,9 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.models import Site
+
 import pytest
 import time_machine
 
+from network.caching import GENERATION_KEY, content_generation
 from tests.events.factories import EventPageFactory
 from tests.network.factories import ThemeFactory, aware
 from tests.webinars.factories import WebinarPageFactory
@@ -233,8 +232,8 @@ def test_related_offerings_follow_a_publish(client, organisation, theme):
     assert related() == ["Deler to temaer", "Deler ét tema"]
 
 
-def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(client, event_index):
-    page = event(event_index, "Tilmeldingsdag", 10, [], registration_enabled=True, capacity=10)
+def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(client, organisation):
+    page = event(organisation, "Tilmeldingsdag", 10, [], registration_enabled=True, capacity=10)
     url = f"/tilmelding/{page.pk}/"
     assert "Tilmeldingsdag" in get(client, url)
     with CaptureQueriesContext(connection) as first:
@@ -262,8 +261,6 @@ def test_the_registration_form_is_served_from_the_cache_and_follows_publishing(c
 
 
 def test_the_site_of_a_host_comes_from_the_cache_until_a_site_is_edited(client, event_index):
-    from wagtail.models import Site
-
     get(client, EVENTS)
     with CaptureQueriesContext(connection) as cached:
         get(client, EVENTS)
@@ -399,8 +396,6 @@ def test_rankings_are_not_cached_when_the_setting_says_so(client, organisation, 
 def test_a_cached_ranking_leaves_out_pages_unpublished_in_another_worker(client, organisation, theme, monkeypatch):
     """With the local-memory cache another worker's unpublish is seen when entries expire; a cached ranking must
     still not show a page that is no longer live."""
-    from network.caching import GENERATION_KEY
-
     monkeypatch.setattr("search.selectors.CANDIDATE_LIMIT", 2)
     pages = [event(organisation, f"Læseklub {days}", days, [theme]) for days in range(1, 4)]
     url = "/search/?q=l%C3%A6seklub"
@@ -420,8 +415,6 @@ def test_a_publish_starts_a_new_generation_again_when_it_commits(
 ):
     """A search between the first new generation and the commit reads the index of before: what it cached under
     that generation is not used after the commit."""
-    from network.caching import content_generation
-
     page = event(organisation, "Læseklub", 1, [theme])
     with django_capture_on_commit_callbacks(execute=True):
         publish(page, title="Læseklub for voksne")

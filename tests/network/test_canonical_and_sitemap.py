@@ -1,4 +1,4 @@
-"""SEO of issue 3: the theme pages in sitemap.xml, and `<link rel="canonical">` on the pages."""
+"""The theme pages in sitemap.xml beside the pages, and each page's `<link rel="canonical">`."""
 
 from __future__ import annotations
 

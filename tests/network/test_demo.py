@@ -16,6 +16,7 @@ from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page,
 import pytest
 
 from events.models import CoursePage, EventPage
+from network.demo.content import demo_load
 from webinars.models import WebinarPage
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,6 @@ def test_load_demo_twice_changes_nothing():
 
 
 def test_load_demo_on_a_later_day_changes_nothing():
-    from network.demo.content import demo_load
-
     demo_load(today=dt.date(2030, 1, 1))
     before = snapshot()
 

@@ -10,6 +10,7 @@ from wagtail.models import Page
 import pytest
 
 from events.models import CoursePage, EventPage
+from network.demo.content import DEMO_COORDINATORS
 from network.models import Person
 from webinars.models import WebinarPage
 
@@ -53,8 +54,6 @@ def test_demo_names_no_real_people():
 
 
 def test_demo_coordinators_edit_only_their_own_sections():
-    from network.demo.content import DEMO_COORDINATORS
-
     User = get_user_model()
     db_user, ki_user = (User.objects.get(username=username) for username in DEMO_COORDINATORS)
     db_course = CoursePage.objects.get(slug="saet-spot-paa-kompetencerne-2016")

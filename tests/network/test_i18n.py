@@ -36,9 +36,12 @@ def test_the_language_switch_keeps_the_page_and_its_filters(client, event_index)
     assert f'<link rel="alternate" hreflang="da" href="http://testserver{path}">' in english
 
 
-def test_content_stays_danish_and_dates_follow_the_language(client, event_index):
+def test_content_stays_danish_and_dates_follow_the_language(client, organisation):
     event = EventPageFactory(
-        parent=event_index, title="Inspirationsdag om verdensmål", start=aware(2030, 3, 2, 9), end=aware(2030, 3, 2, 15)
+        parent=organisation,
+        title="Inspirationsdag om verdensmål",
+        start=aware(2030, 3, 2, 9),
+        end=aware(2030, 3, 2, 15),
     )
     path = event.url
     danish = client.get(path).content.decode()

@@ -1,9 +1,9 @@
-"""Where each page type may live: the tree rules that keep sections, offerings and listings in place."""
+"""Where each page type may live and what it may hold: the tree rules that keep sections, offerings and listings in
+place, the pages made once only, and the site's structure built by `site_ensure_structure`."""
 
 from __future__ import annotations
 
 from wagtail.models import Page, Site
-from wagtail.test.utils import WagtailPageTestCase
 
 import pytest
 
@@ -34,11 +34,51 @@ INDEX_PAGE_MODELS = [
     WebinarIndexPage,
 ]
 OFFERING_PAGE_MODELS = [EventPage, CoursePage, WebinarPage, WorkingGroupPage]
-SECTION_PAGE_MODELS = {InitiativePage, OrganisationPage}
+SECTION_PAGE_MODELS = [InitiativePage, OrganisationPage]
+
+# Each page type and the page types it may be created under.
+ALLOWED_PARENTS = {
+    HomePage: {Page},
+    StandardPage: {HomePage, StandardPage},
+    **{model: {HomePage} for model in INDEX_PAGE_MODELS},
+    InitiativePage: {InitiativeIndexPage},
+    OrganisationPage: {OrganisationIndexPage},
+    **{model: set(SECTION_PAGE_MODELS) for model in OFFERING_PAGE_MODELS},
+}
+# Each page type and the page types it may hold: a listing gathers its offerings from the sections and holds none.
+ALLOWED_SUBPAGES = {
+    HomePage: {*INDEX_PAGE_MODELS, StandardPage},
+    InitiativeIndexPage: {InitiativePage},
+    OrganisationIndexPage: {OrganisationPage},
+    WorkingGroupIndexPage: set(),
+    ThemeIndexPage: set(),
+    EventIndexPage: set(),
+    CourseIndexPage: set(),
+    WebinarIndexPage: set(),
+    InitiativePage: set(OFFERING_PAGE_MODELS),
+    OrganisationPage: set(OFFERING_PAGE_MODELS),
+    **{model: set() for model in OFFERING_PAGE_MODELS},
+}
 
 
-def test_home_page_can_be_created_only_under_the_root():
-    assert set(HomePage.allowed_parent_page_models()) == {Page}
+def model_name(model) -> str:
+    return model.__name__
+
+
+# --- The tree rules --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "parents"), ALLOWED_PARENTS.items(), ids=map(model_name, ALLOWED_PARENTS))
+def test_page_type_lives_only_under_its_allowed_parents(model, parents):
+    assert set(model.allowed_parent_page_models()) == parents
+
+
+@pytest.mark.parametrize(("model", "subpages"), ALLOWED_SUBPAGES.items(), ids=map(model_name, ALLOWED_SUBPAGES))
+def test_page_type_holds_only_its_allowed_subpages(model, subpages):
+    assert set(model.allowed_subpage_models()) == subpages
+
+
+# --- Made once: the home page and each index page ---------------------------------------------------------------
 
 
 def test_home_page_can_be_created_under_the_root_when_there_is_none(home):
@@ -47,30 +87,38 @@ def test_home_page_can_be_created_under_the_root_when_there_is_none(home):
 
 
 def test_home_page_cannot_be_created_twice(home):
-    assert HomePage.max_count == 1
     assert not HomePage.can_create_at(Page.get_first_root_node())
 
 
-def test_home_page_cannot_be_created_below_an_index_page(home, event_index):
-    assert not HomePage.can_create_at(event_index)
-
-
-@pytest.mark.parametrize("model", INDEX_PAGE_MODELS, ids=lambda m: m.__name__)
-def test_index_page_is_allowed_only_under_the_home_page(model):
-    assert set(model.allowed_parent_page_models()) == {HomePage}
-    assert model.max_count == 1
-
-
-@pytest.mark.parametrize("model", INDEX_PAGE_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", INDEX_PAGE_MODELS, ids=model_name)
 def test_index_page_cannot_be_created_twice(home, model):
-    assert model.objects.count() == 1
     assert not model.can_create_at(home)
 
 
-@pytest.mark.parametrize("model", INDEX_PAGE_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", INDEX_PAGE_MODELS, ids=model_name)
 def test_index_page_can_be_created_under_the_home_page_when_missing(home, model):
     model.objects.get().delete()
     assert model.can_create_at(home)
+
+
+# --- Coordinators create sections and offerings ----------------------------------------------------------------
+
+
+def test_initiative_page_can_be_created_under_the_initiative_index(initiative_index):
+    assert InitiativePage.can_create_at(initiative_index)
+
+
+def test_organisation_page_can_be_created_under_the_organisation_index(organisation_index):
+    assert OrganisationPage.can_create_at(organisation_index)
+
+
+@pytest.mark.parametrize("model", OFFERING_PAGE_MODELS, ids=model_name)
+def test_offering_page_can_be_created_under_an_initiative_or_organisation(model, organisation, initiative):
+    assert model.can_create_at(organisation)
+    assert model.can_create_at(initiative)
+
+
+# --- The site's structure --------------------------------------------------------------------------------------
 
 
 def test_site_ensure_structure_builds_the_site_from_scratch():
@@ -98,85 +146,3 @@ def test_site_ensure_structure_is_idempotent(home):
     assert again.pk == home.pk
     assert list(Page.objects.values_list("pk", "path")) == pages_before
     assert Site.objects.count() == 1
-
-
-def test_initiative_page_is_allowed_only_under_the_initiative_index():
-    assert set(InitiativePage.allowed_parent_page_models()) == {InitiativeIndexPage}
-
-
-def test_initiative_page_can_be_created_under_the_initiative_index_only(home, initiative_index):
-    assert InitiativePage.can_create_at(initiative_index)
-    assert not InitiativePage.can_create_at(home)
-    assert not InitiativePage.can_create_at(OrganisationIndexPage.objects.get())
-
-
-def test_organisation_page_is_allowed_only_under_the_organisation_index():
-    assert set(OrganisationPage.allowed_parent_page_models()) == {OrganisationIndexPage}
-
-
-def test_organisation_page_can_be_created_under_the_organisation_index_only(home, organisation_index):
-    assert OrganisationPage.can_create_at(organisation_index)
-    assert not OrganisationPage.can_create_at(home)
-    assert not OrganisationPage.can_create_at(InitiativeIndexPage.objects.get())
-
-
-@pytest.mark.parametrize("model", OFFERING_PAGE_MODELS, ids=lambda m: m.__name__)
-def test_offering_page_is_allowed_only_under_a_section(model):
-    assert set(model.allowed_parent_page_models()) == SECTION_PAGE_MODELS
-
-
-@pytest.mark.parametrize("model", OFFERING_PAGE_MODELS, ids=lambda m: m.__name__)
-def test_offering_page_can_be_created_under_an_initiative_or_organisation(model, organisation, initiative):
-    assert model.can_create_at(organisation)
-    assert model.can_create_at(initiative)
-
-
-@pytest.mark.parametrize("model", OFFERING_PAGE_MODELS, ids=lambda m: m.__name__)
-def test_offering_page_cannot_be_created_under_the_home_page_or_an_index_page(model, home):
-    assert not model.can_create_at(home)
-    for index_model in INDEX_PAGE_MODELS:
-        assert not model.can_create_at(index_model.objects.get()), index_model.__name__
-
-
-@pytest.mark.parametrize("model", OFFERING_PAGE_MODELS, ids=lambda m: m.__name__)
-def test_offering_page_has_no_children(model):
-    assert model.allowed_subpage_models() == []
-
-
-class PageTreeRulesTest(WagtailPageTestCase):
-    """The same rules pinned with Wagtail's own page-test assertions."""
-
-    def test_root_allows_the_home_page(self):
-        self.assertCanCreateAt(Page, HomePage)
-
-    def test_home_page_allows_exactly_the_index_pages_and_standard_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, [*INDEX_PAGE_MODELS, StandardPage])
-
-    def test_standard_page_lives_under_the_home_page_or_another_standard_page(self):
-        self.assertAllowedParentPageTypes(StandardPage, [HomePage, StandardPage])
-
-    def test_index_pages_allow_only_their_own_kind(self):
-        self.assertAllowedSubpageTypes(InitiativeIndexPage, [InitiativePage])
-        self.assertAllowedSubpageTypes(OrganisationIndexPage, [OrganisationPage])
-        for model in [WorkingGroupIndexPage, ThemeIndexPage, EventIndexPage, CourseIndexPage, WebinarIndexPage]:
-            self.assertAllowedSubpageTypes(model, [])
-
-    def test_sections_allow_exactly_the_offering_pages(self):
-        for section in SECTION_PAGE_MODELS:
-            self.assertAllowedSubpageTypes(section, OFFERING_PAGE_MODELS)
-
-    def test_offering_pages_can_be_created_in_sections(self):
-        for section in SECTION_PAGE_MODELS:
-            for model in OFFERING_PAGE_MODELS:
-                self.assertCanCreateAt(section, model)
-
-    def test_offering_pages_cannot_be_created_outside_sections(self):
-        for parent in [Page, HomePage, StandardPage, *INDEX_PAGE_MODELS, *OFFERING_PAGE_MODELS]:
-            for model in OFFERING_PAGE_MODELS:
-                self.assertCanNotCreateAt(parent, model)
-
-    def test_sections_cannot_be_created_under_the_home_page(self):
-        self.assertCanNotCreateAt(HomePage, InitiativePage)
-        self.assertCanNotCreateAt(HomePage, OrganisationPage)
-        self.assertCanNotCreateAt(OrganisationIndexPage, InitiativePage)
-        self.assertCanNotCreateAt(InitiativeIndexPage, OrganisationPage)

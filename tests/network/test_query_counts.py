@@ -1,12 +1,6 @@
 """The number of queries of a listing, theme page, offering page, RSS feed and calendar does not grow with the
-number of offerings: pinned with `django_assert_num_queries` at 5 and at 50 offerings.
-
-The module builds 50 realistic offerings once: ten rounds of the same five (an event on site, a course with two
-course days, a webinar with two presenters, a past online event, a past webinar with one presenter), with themes,
-regions, organiser and contact person. "5 offerings" is the first round published and the other 45 saved as drafts;
-"50 offerings" is all of them published. The rounds repeat the same kinds, so both sizes show the same kinds of page
-(Wagtail fetches specific pages with one query per kind).
-"""
+number of offerings: pinned with `django_assert_num_queries` at 5 and at 50 offerings of the same kinds (Wagtail
+fetches specific pages with one query per kind)."""
 
 from __future__ import annotations
 
@@ -42,6 +36,8 @@ CITIES = ["Herning", "København", "Odense", "Aalborg", "Roskilde"]
 
 @pytest.fixture(scope="module")
 def catalogue(module_transaction):
+    """Ten rounds of the same five offerings (an event on site, a course with two course days, a webinar with two
+    presenters, a past online event, a past webinar), with themes, regions, organiser and contact person."""
     organisation = OrganisationPageFactory(parent=OrganisationIndexPage.objects.get(), email="db@example.org")
     initiative = InitiativePageFactory(parent=InitiativeIndexPage.objects.get(), organiser=organisation)
     a, b, c = ThemeFactory(name="Verdensmål"), ThemeFactory(name="Læselyst"), ThemeFactory(name="Ledelse")

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.conf import settings
-
 from wagtail.search.backends import get_search_backend
 
 import pytest
@@ -60,25 +58,12 @@ def test_search_uses_elasticsearch_9_with_the_given_url():
     assert backend["URLS"] == ["http://search.example.org:9200"]
 
 
-def test_elasticsearch_default_analyzer_is_danish():
-    backend = search_backends({"ELASTICSEARCH_URL": "http://search.example.org:9200"})["default"]
-    analysis = backend["INDEX_SETTINGS"]["settings"]["analysis"]
-    default = analysis["analyzer"]["default"]
-    assert "danish_stemmer" in default["filter"]
-    assert "danish_stop" in default["filter"]
-    assert analysis["filter"]["danish_stemmer"] == {"type": "stemmer", "language": "danish"}
-
-
 def test_elasticsearch_backend_keeps_wagtails_analyzers_next_to_the_danish_one():
     params = dict(search_backends({"ELASTICSEARCH_URL": "http://search.example.org:9200"})["default"])
     backend = get_search_backend(params.pop("BACKEND"), **params)
     analyzers = backend.settings["settings"]["analysis"]["analyzer"]
     assert {"default", "ngram_analyzer", "edgengram_analyzer"} <= set(analyzers)
     assert "danish_stemmer" in analyzers["default"]["filter"]
-
-
-def test_tests_run_on_the_database_search_backend():
-    assert settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"].endswith("search.backends.database")
 
 
 # --- Database --------------------------------------------------------------------------------------------------
@@ -138,22 +123,3 @@ def test_production_passes_the_deployment_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-
-
-# --- Language and time -----------------------------------------------------------------------------------------
-
-
-def test_site_speaks_danish():
-    assert settings.LANGUAGE_CODE == "da"
-    assert settings.USE_I18N
-
-
-def test_site_keeps_copenhagen_time():
-    assert settings.TIME_ZONE == "Europe/Copenhagen"
-    assert settings.USE_TZ
-
-
-def test_tests_use_fast_settings():
-    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # No cache at all: each test sees the data it made (feeds are cached in production).
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"

@@ -1,9 +1,6 @@
-"""Honest time: running offerings stay upcoming until they end, across midnight and the DST changes in Copenhagen;
-"now" and "today" are read per request in Europe/Copenhagen; a webinar goes from upcoming to live to past by itself.
-
-The clock is moved with time_machine; every moment is written in Copenhagen wall-clock time (or UTC where the point
-is the offset), and the listings are fetched over HTTP as a visitor would.
-"""
+"""Running offerings stay upcoming until they end, across midnight and the DST changes in Copenhagen; "now" and
+"today" are read per request in Europe/Copenhagen; a webinar goes from upcoming to live to past by itself. Moments
+are written in Copenhagen wall-clock time (UTC where the offset is the point); listings are fetched over HTTP."""
 
 from __future__ import annotations
 
