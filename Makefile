@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint migrate demo clean bench bench-registration bench-clean lighthouse
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ lint: install ## ruff, Django's checks and the migrations check
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+structure: install ## The imports between the apps and the project layer, and what runs against the layers
+	$(BIN)/python -m tests.structure
 
 test-sqlite: install ## The test suite on SQLite (browser tests in their own process, skipped without Chromium)
 	$(BIN)/pytest --ignore=tests/browser

@@ -1,9 +1,6 @@
 """The demo: every initiative, course, event, working group and webinar of the network's material, written afresh.
-
-Historic offerings keep the dates the material gives; upcoming runs are dated relative to the day the demo is first
-loaded. Loading is idempotent: what exists (found by slug under its parent) is left as it is.
-People are roles with example.org addresses, never real persons.
-"""
+Historic offerings keep the material's dates, upcoming runs are dated from the day of the first load; loading is
+idempotent (what exists is left as it is); people are roles with example.org addresses, never real persons."""
 
 from __future__ import annotations
 
@@ -17,6 +14,7 @@ from django.utils import timezone
 
 from wagtail.documents import get_document_model
 from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack, EventPage, Status
 from events.registration.models import EligibilityRound, Participant, Registration
@@ -30,6 +28,7 @@ from network.models import (
     Library,
     LibraryGroup,
     Municipality,
+    OfferingPage,
     OrganisationIndexPage,
     OrganisationPage,
     Person,
@@ -122,8 +121,6 @@ def _programme(*items: tuple[str, str, str]) -> list[tuple[str, dict]]:
 
 
 def _body(*paragraphs: str) -> list[tuple[str, object]]:
-    from wagtail.rich_text import RichText
-
     return [("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs]
 
 
@@ -730,8 +727,6 @@ class DemoLoader:
 
         Gives the coordinators' dashboard and the libraries' competency landscapes something to show.
         """
-        from network.models import OfferingPage
-
         past = list(OfferingPage.objects.filter(end__lt=timezone.now(), registration_enabled=False).order_by("start"))
         if not past or Registration.objects.filter(offering__in=past).exists():
             return

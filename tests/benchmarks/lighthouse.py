@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import PYTHON, ROOT, VAR, base_env, gunicorn, run  # noqa: E402
+from bench import PYTHON, ROOT, VAR, base_env, gunicorn, run
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")

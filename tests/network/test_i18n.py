@@ -3,10 +3,13 @@ no 500 on an unknown language code. Content stays in Danish where no translation
 
 from __future__ import annotations
 
+from django.utils import translation
+
 import pytest
 
+from network.templatetags.network_navigation import theme_url
 from tests.events.factories import EventPageFactory
-from tests.network.factories import aware
+from tests.network.factories import ThemeFactory, aware
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +74,6 @@ def test_search_in_english(client, home):
 
 def test_theme_links_follow_the_language(db):
     """Theme links are reversed once per language and kept: the English one stays under /en/."""
-    from django.utils import translation
-
-    from network.templatetags.network_navigation import theme_url
-    from tests.network.factories import ThemeFactory
-
     theme = ThemeFactory(name="Verdensmål")
     with translation.override("da"):
         danish = theme_url(theme)
