@@ -283,14 +283,6 @@ class CourseSession(LocationMixin, Orderable):
         return self.title
 
     @property
-    def is_on_site(self) -> bool:
-        return AttendanceMode.includes_venue(self.attendance_mode)
-
-    @property
-    def is_online(self) -> bool:
-        return AttendanceMode.includes_online(self.attendance_mode)
-
-    @property
     def is_course_day(self) -> bool:
         return self.kind == CourseDayKind.COURSE_DAY
 

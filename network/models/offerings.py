@@ -245,14 +245,6 @@ class OfferingPage(OrganisedPage):
         return self.status == Status.CANCELLED
 
     @property
-    def is_on_site(self) -> bool:
-        return AttendanceMode.includes_venue(self.attendance_mode)
-
-    @property
-    def is_online(self) -> bool:
-        return AttendanceMode.includes_online(self.attendance_mode)
-
-    @property
     def is_multi_day(self) -> bool:
         return timezone.localdate(self.start) != timezone.localdate(self.end - dt.timedelta(microseconds=1))
 
@@ -293,10 +285,18 @@ class LocationMixin(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def is_on_site(self) -> bool:
+        return AttendanceMode.includes_venue(self.attendance_mode)
+
+    @property
+    def is_online(self) -> bool:
+        return AttendanceMode.includes_online(self.attendance_mode)
+
     def clean_location(self) -> dict[str, str]:
         """Errors for a place that does not match the form of attendance (`attendance_mode` of the model)."""
         errors = {}
-        if AttendanceMode.includes_venue(self.attendance_mode):
+        if self.is_on_site:
             if not self.venue_name.strip():
                 errors["venue_name"] = _("Skriv hvor det foregår, når der er fysisk fremmøde.")
             if not self.municipality_id:
