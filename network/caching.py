@@ -4,6 +4,7 @@ See the README, "Caches that follow publishing"."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 
@@ -42,3 +43,18 @@ def cache_key(prefix: str, *parts) -> str:
     """A short, safe cache key for any parts (their repr is hashed)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"network:{prefix}:{digest}"
+
+
+def _phase_word(page, now: dt.datetime) -> str:
+    """upcoming, running or past from the page's start and end ("" without them): when a card's badge changes."""
+    start, end = getattr(page, "start", None), getattr(page, "end", None)
+    if start is None or end is None:
+        return ""
+    return "upcoming" if now < start else ("running" if now < end else "past")
+
+
+def page_key(prefix: str, shared: tuple, page, now: dt.datetime) -> str:
+    """The cache key of a page's rendered card or search result: it changes with the page's last publication, latest
+    revision and phase (the badge), and with `shared` (the content generation, host, language, ...)."""
+    return cache_key(prefix, *shared, page.pk, page.content_type_id, page.last_published_at, page.latest_revision_id,
+                     _phase_word(page, now))  # fmt: skip

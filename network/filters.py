@@ -81,11 +81,12 @@ def parse_kinds(
 
 
 def parse_page(params: QueryDict, messages: list[str]) -> int:
-    """The `page` number as written (1 when there is none); 1 with a message unless it is up to six digits 0-9."""
+    """The `page` number as written (1 when there is none); 1 with a message unless it is 1 or more, in up to six
+    digits 0-9 (`"²".isdigit()` is true, and `int("٣")` is 3)."""
     raw = params.get("page", "").strip()
     if not raw:
         return 1
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS:
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS and int(raw) > 0:
         return int(raw)
     messages.append(_("Sidetallet «%(page)s» kunne ikke læses. Viser side 1.") % {"page": raw[:20]})
     return 1

@@ -40,7 +40,9 @@ class Import:
 
 def part_of(module: str) -> str | None:
     """The part a dotted module belongs to, or None for anything outside the project."""
-    if module.startswith(PROJECT_MODULES) or ".management.commands" in module:
+    if any(module == name or module.startswith(f"{name}.") for name in PROJECT_MODULES):
+        return PROJECT
+    if ".management.commands" in f"{module}.":
         return PROJECT
     top = module.split(".")[0]
     return top if top in APPS else None
@@ -57,19 +59,26 @@ def source_files() -> list[Path]:
 
 
 def imports_of(path: Path) -> list[str]:
-    """The modules a file imports, anywhere in it (inside functions too), relative imports resolved."""
+    """The modules a file imports (see `imports_in`)."""
     package = module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
+    return imports_in(path.read_text(encoding="utf-8"), package=".".join(package))
+
+
+def imports_in(source: str, *, package: str) -> list[str]:
+    """What source in `package` imports, anywhere in it (inside functions too), relative imports resolved.
+
+    `from x import y` counts as `x.y`, since y may be a module (`from network import demo`)."""
+    parts = package.split(".")
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
+            base = parts[: len(parts) - node.level + 1] if node.level else []
             module = ".".join([*base, *(node.module.split(".") if node.module else [])])
-            # `from . import signals` imports a module of the package: name it.
-            found.extend(f"{module}.{alias.name}" if not node.module else module for alias in node.names)
+            found.extend(f"{module}.{alias.name}" for alias in node.names)
     return found
 
 

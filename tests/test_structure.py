@@ -21,6 +21,16 @@ def test_no_source_file_is_over_the_limit():
 def test_imports_inside_functions_and_relative_imports_are_read():
     # network/apps.py imports its signals inside `ready`, as `from . import signals`.
     assert "network.signals" in structure.imports_of(structure.ROOT / "network" / "apps.py")
+    source = (
+        "import events.models\n"
+        "from network import demo\n"
+        "from ..models import Theme\n"
+        "def later():\n"
+        "    from search.selectors import search_pages\n"
+    )
+    found = structure.imports_in(source, package="network.templatetags")
+    assert found == ["events.models", "network.demo", "network.models.Theme", "search.selectors.search_pages"]
+    assert [structure.part_of(module) for module in found] == ["events", "project", "network", "search"]
 
 
 def test_an_upward_import_and_a_cycle_are_caught():
@@ -39,4 +49,5 @@ def test_the_project_layer_is_told_apart_from_the_base_app():
     assert structure.part_of("network.demo.content") == "project"
     assert structure.part_of("events.management.commands.send_outbox") == "project"
     assert structure.part_of("network.models") == "network"
+    assert structure.part_of("network.demographics") == "network"  # a name that only begins like the demo
     assert structure.part_of("django.db") is None

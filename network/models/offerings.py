@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -190,6 +191,7 @@ class OfferingPage(OrganisedPage):
         ]
 
     @classmethod
+    @cache
     def kinds(cls) -> dict[str, type[OfferingPage]]:
         """Every kind of offering, word -> page model, from the installed apps: a new kind is one new subclass."""
         found = [model for model in apps.get_models() if issubclass(model, cls) and model.offering_kind]

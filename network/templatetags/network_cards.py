@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page
 
 from network import jsonld, selectors
-from network.caching import TTL, cache_key, content_generation
+from network.caching import TTL, content_generation, page_key
 
 register = template.Library()
 
@@ -59,23 +58,6 @@ def prefetch_for_cards(pages: Iterable) -> list:
         if relations and all(getattr(page, "pk", None) for page in group):
             prefetch_related_objects(group, *relations)
     return pages
-
-
-def _phase_word(page, now: dt.datetime) -> str:
-    """upcoming, running or past from the page's start and end ("" without them): when a card's badge changes."""
-    start, end = getattr(page, "start", None), getattr(page, "end", None)
-    if start is None or end is None:
-        return ""
-    return "upcoming" if now < start else ("running" if now < end else "past")
-
-
-def page_key(prefix: str, shared: tuple, page, now: dt.datetime) -> str:
-    """The cache key of a page's rendered card or search result (search.templatetags.search_tags).
-
-    It changes with the page's last publication, latest revision and phase, and with `shared` (generation, host, ...).
-    """
-    return cache_key(prefix, *shared, page.pk, page.content_type_id, page.last_published_at, page.latest_revision_id,
-                     _phase_word(page, now))  # fmt: skip
 
 
 def _as_specific(pages: list) -> list:
@@ -126,14 +108,6 @@ def offering_cards(context, items):
     return mark_safe("".join(f"<li>{card}</li>" for card in cards))  # noqa: S308 - our own rendered templates
 
 
-@register.filter
-def for_cards(pages):
-    """{% for offering in offerings|for_cards %}: see `prefetch_for_cards`."""
-    if pages is None:
-        return []
-    return prefetch_for_cards(pages)
-
-
 @dataclass
 class OfferingGroups:
     current: list = field(default_factory=list)
@@ -162,29 +136,6 @@ def offerings_by_time(offerings, now=None):
     groups.past.sort(key=lambda p: (p.start, p.pk), reverse=True)
     groups.ongoing.sort(key=lambda p: p.title.lower())
     return groups
-
-
-@register.simple_tag
-def group_by_theme(pages):
-    """{% group_by_theme past as by_theme %}: [(theme, [page, ...]), ...] by theme name; pages keep their order.
-
-    A page appears under each of its themes; pages without a theme come last, under `None`. No query per page.
-    """
-    pages = prefetch_for_cards(pages or [])
-    themes = {}
-    grouped = defaultdict(list)
-    unthemed = []
-    for page in pages:
-        page_themes = list(page.themes.all())
-        if not page_themes:
-            unthemed.append(page)
-        for theme in page_themes:
-            themes[theme.pk] = theme
-            grouped[theme.pk].append(page)
-    result = [(themes[pk], grouped[pk]) for pk in sorted(themes, key=lambda pk: themes[pk].name.lower())]
-    if unthemed:
-        result.append((None, unthemed))
-    return result
 
 
 @register.simple_tag

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from network.caching import TTL, content_generation
-from network.templatetags.network_cards import page_key
+from network.caching import TTL, content_generation, page_key
 
 register = template.Library()
 

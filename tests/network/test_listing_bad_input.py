@@ -285,3 +285,10 @@ def test_a_page_number_in_other_digits_than_0_to_9_shows_the_first_page_with_a_m
     assert messages(response) == [f"Sidetallet «{page}» kunne ikke læses. Viser side 1."]
     assert response.context["listing"].page.number == 1
     assert titles(response) == UNFILTERED
+
+
+def test_page_zero_shows_the_first_page_with_a_message(client):
+    response = get(client, params={"page": "0"})
+    assert messages(response) == ["Sidetallet «0» kunne ikke læses. Viser side 1."]
+    assert response.context["listing"].page.number == 1
+    assert titles(response) == UNFILTERED

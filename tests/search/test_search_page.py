@@ -234,3 +234,11 @@ def test_a_page_number_in_other_digits_than_0_to_9_shows_the_first_page_with_a_m
     assert results.page.number == 1 and results.hits
     assert results.messages == [f"Sidetallet «{page}» kunne ikke læses. Viser side 1."]
     assert f"<li>Sidetallet «{page}» kunne ikke læses. Viser side 1.</li>" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "00"])
+def test_page_zero_shows_the_first_page_with_a_message(demo, client, page):
+    response = client.get("/search/", {"q": "verdensmål", "page": page})
+    results = response.context["results"]
+    assert results.page.number == 1 and results.hits
+    assert results.messages == [f"Sidetallet «{page}» kunne ikke læses. Viser side 1."]
