@@ -12,7 +12,7 @@ import pytest
 
 from events.models import CoursePage
 from network.models import InitiativePage
-from tests.browser.test_coordinator_publishes import log_in
+from tests.browser.test_coordinator_publishes import log_in, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,9 +77,7 @@ def create_and_publish_course(page, base: str, section: InitiativePage) -> None:
     fill_session(page, 1, *DAYS[1])
 
     close_pickers(page)
-    page.locator("[data-w-dropdown-target='toggle']").last.click()
-    page.locator("button[name='action-publish']").click()
-    page.wait_for_load_state("networkidle")
+    publish(page)
     errors = page.locator(".error-message").all_inner_texts()
     assert not errors, errors
 

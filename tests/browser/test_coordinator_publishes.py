@@ -39,6 +39,15 @@ def publish_event_with_two_themes(page, base: str, section: InitiativePage) -> N
         box.click()
         box.type(theme[:5], delay=30)
         page.locator(".ui-autocomplete li", has_text=theme).first.click()
+    publish(page)
+
+
+def publish(page) -> None:
+    """Publish the page in the editor once Wagtail's autosave of the last change has finished, as a person would.
+
+    Not while it runs: on the tests' in-memory SQLite the two requests would lock each other's tables."""
+    page.locator("#w-autosave-indicator[data-w-autosave-state-value='saved']").wait_for(state="attached")
+    page.wait_for_load_state("networkidle")
     page.locator("[data-w-dropdown-target='toggle']").last.click()
     page.locator("button[name='action-publish']").click()
     page.wait_for_load_state("networkidle")
