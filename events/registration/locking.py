@@ -14,17 +14,22 @@ LOCK_NAMESPACE = 4_711
 LOCK_NOT_AVAILABLE = "55P03"
 
 
-def offering_lock(*, offering_id: int) -> None:
+def offering_lock(*, offering_id: int, timed: bool = True) -> None:
     """Serialise every change to the seats of one offering until the surrounding transaction ends. Raises
-    RuntimeError outside `transaction.atomic()`, RegistrationError ("busy") after REGISTRATION_LOCK_TIMEOUT."""
+    RuntimeError outside `transaction.atomic()`; when `timed` (a visitor's change), RegistrationError ("busy") after
+    REGISTRATION_LOCK_TIMEOUT. Untimed it waits: a coordinator's publish or erasure must not fail half-way."""
     if not connection.in_atomic_block:
         raise RuntimeError("offering_lock must run inside transaction.atomic()")
     if not settings.REGISTRATION_LOCKING or connection.vendor != "postgresql":
         return  # SQLite: the transaction began IMMEDIATE (settings), so it holds the database's write lock already.
+    if not timed:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, offering_id])
+        return
     timeout = f"{round(settings.REGISTRATION_LOCK_TIMEOUT * 1000)}ms"
     try:
         with connection.cursor() as cursor:
-            # One round trip; the timeout holds for this lock only, not for the rest of the transaction.
+            # One round trip; the timeout is put back to the session's own for the rest of the transaction.
             cursor.execute(
                 "SET LOCAL lock_timeout = %s; SELECT pg_advisory_xact_lock(%s, %s); SET LOCAL lock_timeout TO DEFAULT",
                 [timeout, LOCK_NAMESPACE, offering_id],

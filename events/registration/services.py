@@ -94,9 +94,9 @@ def _give_seats(participants: list[Participant], actor: Actor, now: dt.datetime)
 
 
 def _locked_for_change(registration: Registration, actor: Actor, now: dt.datetime) -> OfferingPage:
-    """Take the offering's lock for a change to `registration`; the offering as it is now. A contact may change
-    nothing after the change deadline."""
-    offering_lock(offering_id=registration.offering_id)
+    """Take the offering's lock for a change to `registration` (a contact gives up when it is busy, a coordinator
+    waits); the offering as it is now. A contact may change nothing after the change deadline."""
+    offering_lock(offering_id=registration.offering_id, timed=actor.role == "contact")
     offering = OfferingPage.objects.get(pk=registration.offering_id)
     registration.offering = offering
     check_changes_allowed(registration, actor, now)
@@ -276,7 +276,7 @@ def participant_promote(*, participant: Participant, actor: Actor, now: dt.datet
     """A coordinator moves one participant from the waiting list to a free seat (never beyond capacity)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        offering_lock(offering_id=participant.offering_id)
+        offering_lock(offering_id=participant.offering_id, timed=False)
         offering = OfferingPage.objects.get(pk=participant.offering_id)
         participant = Participant.objects.select_related("registration").get(pk=participant.pk)
         if participant.status != ParticipantStatus.WAITING:
@@ -294,9 +294,10 @@ def offering_seats_fill(*, offering: OfferingPage, now: dt.datetime | None = Non
     now = now or timezone.now()
     if not offering.registration_enabled or now >= offering.end:
         return []
-    # Not durable: Wagtail publishes in a transaction of its own and tells us from inside it.
+    # Not durable: Wagtail publishes in a transaction of its own and tells us from inside it. Untimed: the publish
+    # has happened, and the seats it added must reach the waiting list.
     with transaction.atomic():
-        offering_lock(offering_id=offering.pk)
+        offering_lock(offering_id=offering.pk, timed=False)
         return _seats_fill(OfferingPage.objects.get(pk=offering.pk), now)
 
 
