@@ -35,7 +35,12 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the axe-core checks of the browser tests will be skipped"; fi
 
-install: $(VENV)/.installed $(MO_FILES) node_modules/.installed ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
+# nginx for the test of the README's proxy set-up (tests/network/test_proxy_nginx.py), from Debian's packages when missing.
+.PHONY: nginx
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
+
+install: $(VENV)/.installed $(MO_FILES) node_modules/.installed nginx ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
 
 messages: install ## Update the English catalogue from the code and templates (then translate the new entries)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules -v0

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -36,3 +37,10 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def admin_login_locked(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked login (settings: AXES_LOCKOUT_CALLABLE): the admin's login page look, in
+    Danish, with the cool-off in minutes."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return TemplateResponse(request, "axes/lockout.html", {"minutes": minutes}, status=429).render()

@@ -8,6 +8,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from network.client import client_ip
+
 WINDOW = 3600
 
 
@@ -23,8 +25,9 @@ def _hit(key: str) -> int:
 
 
 def exceeded(request, contact_email: str = "") -> bool:
-    """Count this attempt; True when it goes beyond the limit for its IP address or its contact e-mail."""
-    checks = [(f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.REGISTRATION_RATE_LIMIT_PER_IP)]
+    """Count this attempt; True when it goes beyond the limit for its IP address or its contact e-mail. The
+    address is the client's, behind the trusted proxies (network.client)."""
+    checks = [(f"ip:{client_ip(request)}", settings.REGISTRATION_RATE_LIMIT_PER_IP)]
     email = contact_email.strip().lower()
     if email:
         checks.append(

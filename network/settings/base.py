@@ -1,6 +1,8 @@
 """Settings shared by every environment. The environment is read here and in production.py only."""
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -198,6 +200,26 @@ WAGTAILSEARCH_BACKENDS = search_backends()
 # A ranking that reaches the 1,000 cap is kept in the cache for the content generation (search.ranking.rank);
 # "false" ranks every search anew (`make bench` measures it so too).
 SEARCH_CACHE_RANKINGS = os.environ.get("SEARCH_CACHE_RANKINGS", "true").strip().lower() != "false"
+
+# The reverse proxies in front of gunicorn (README, Production): addresses or networks, comma-separated. Only a
+# request from one of them has its client taken from X-Forwarded-For (network.client.client_ip); none by default.
+TRUSTED_PROXIES = [proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()]
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start-up instead of trusting nobody silently
+
+# Admin login (django-axes): after AXES_FAILURE_LIMIT failed logins of one username from one address (network.client),
+# that pair is refused, even with the right password, for the cool-off. Counted in the database, seen by every worker.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "network.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "network.views.admin_login_locked"
+AXES_RESET_ON_SUCCESS = True
+# No row per successful login: the failures are what the lock needs, and a log of every login is personal data.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,258 @@
+"""The README's nginx (network/nginx.conf.example, run as shipped) in front of gunicorn with the production settings,
+both on spare loopback ports: the registration rate limit counts each visitor behind nginx apart, and a visitor who
+forges X-Forwarded-For, to nginx or straight to gunicorn, gains nothing. Skipped where nginx is not installed
+(`make install` and .ci/run install Debian's package)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
+
+import pytest
+
+from network.demo.site import site_ensure_structure
+from network.models import OrganisationIndexPage
+from tests.events.factories import EventPageFactory
+from tests.network.factories import OrganisationPageFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "network" / "nginx.conf.example"
+OPENSSL = shutil.which("openssl")
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+LIMIT = 2
+
+pytestmark = [
+    pytest.mark.skipif(not NGINX, reason="nginx is not installed (apt-get install -y nginx)"),
+    pytest.mark.skipif(not OPENSSL, reason="openssl is not installed"),
+    # Transactional, so that gunicorn sees the data.
+    pytest.mark.django_db(transaction=True),
+]
+
+# The production settings as they are, but for two things this test does not look at: static files without the
+# collected manifest, and one process's own cache (one worker), so the test depends on no cache server.
+SETTINGS = """
+from network.settings.production import *  # noqa
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped at start-up (exit {process.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def database_url(tmp: Path) -> str:
+    """gunicorn reads the test database: PostgreSQL's as it is (the test is transactional), SQLite's in-memory one
+    copied to a file."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        path = tmp / "db.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(path) as target:
+            connection.connection.backup(target)
+        return f"sqlite:///{path}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def nginx_config(tmp: Path, http_port: int, https_port: int, upstream_port: int) -> Path:
+    """The shipped example with only its ports, certificate and paths replaced (each exactly where it stands)."""
+    site = EXAMPLE.read_text()
+    for old, new, count in [
+        ("listen 80;", f"listen 127.0.0.1:{http_port};", 1),
+        ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;", 1),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};", 1),
+        ("/etc/ssl/certs/kompetence.example.org.pem", str(tmp / "cert.pem"), 1),
+        ("/etc/ssl/private/kompetence.example.org.key", str(tmp / "key.pem"), 1),
+        ("/var/log/nginx/", f"{tmp}/", 3),
+        ("/srv/kompetencenetvaerk/media/", f"{tmp}/media/", 1),
+    ]:
+        assert site.count(old) == count, f"{old!r} is no longer in the example as the test expects"
+        site = site.replace(old, new)
+    (tmp / "site.conf").write_text(site)
+    user = "user root;" if os.geteuid() == 0 else ""
+    temp_paths = "".join(f"{kind}_temp_path {tmp}/{kind};\n" for kind in ("proxy", "fastcgi", "uwsgi", "scgi"))
+    main = tmp / "nginx.conf"
+    main.write_text(
+        f"{user}\ndaemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log warn;\n"
+        f"events {{ worker_connections 64; }}\n"
+        f"http {{\nclient_body_temp_path {tmp}/body;\n{temp_paths}include {tmp}/site.conf;\n}}\n"
+    )
+    return main
+
+
+@pytest.fixture
+def offering(transactional_db, settings):
+    """An event open for registration, also after an earlier transactional test has flushed the database."""
+    if not Page.objects.filter(depth=1).exists():
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    site_ensure_structure()
+    organisation = OrganisationPageFactory(parent=OrganisationIndexPage.objects.get())
+    return EventPageFactory(parent=organisation, registration_enabled=True, capacity=10, waiting_list=True)
+
+
+@pytest.fixture
+def servers(offering, tmp_path):
+    """gunicorn as the README starts it and nginx in front; yields (nginx https port, gunicorn port, tmp dir)."""
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", tmp_path / "key.pem", "-out", tmp_path / "cert.pem", "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (tmp_path / "settings_nginx_test.py").write_text(SETTINGS)
+    (tmp_path / "static").mkdir()
+    upstream, http_port, https_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "DJANGO_SETTINGS_MODULE": "settings_nginx_test",
+        "DATABASE_URL": database_url(tmp_path),
+        "SECRET_KEY": "nginx-test-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "REGISTRATION_RATE_LIMIT_PER_IP": str(LIMIT),
+        "REGISTRATION_RATE_LIMIT_PER_EMAIL": "0",
+        # The forger below talks plain HTTP to gunicorn; through nginx every request is HTTPS anyway.
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    gunicorn = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-m", "gunicorn", "network.wsgi", "--bind", f"127.0.0.1:{upstream}", "--workers", "1",
+         "--forwarded-allow-ips", "127.0.0.1", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    nginx = None
+    try:
+        wait_for_port(upstream, gunicorn, "gunicorn")
+        config = nginx_config(tmp_path, http_port, https_port, upstream)
+        nginx = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [NGINX, "-p", str(tmp_path), "-c", str(config), "-e", str(tmp_path / "error.log")]
+        )
+        wait_for_port(https_port, nginx, "nginx")
+        yield https_port, upstream, tmp_path
+    finally:
+        if nginx is not None:
+            stop(nginx)
+        stop(gunicorn)
+
+
+class Visitor:
+    """One browser at its own loopback address, talking to nginx (HTTPS) or straight to gunicorn (HTTP)."""
+
+    def __init__(self, address: str, port: int, *, cafile: Path | None = None, forged: str = ""):
+        """`cafile`: HTTPS, trusting that certificate (nginx's); None: plain HTTP (gunicorn). `forged`: an
+        X-Forwarded-For of the visitor's own, `{n}` in it numbering the requests (a new address each time)."""
+        self.address, self.port, self.cafile, self.forged = address, port, cafile, forged
+        self.cookie, self.sent = "", 0
+
+    def request(self, method: str, path: str, body: str = "") -> tuple[int, str]:
+        if self.cafile:
+            conn = http.client.HTTPSConnection(
+                "127.0.0.1",
+                self.port,
+                source_address=(self.address, 0),
+                context=ssl.create_default_context(cafile=self.cafile),
+            )
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, source_address=(self.address, 0))
+        scheme = "https" if self.cafile else "http"
+        headers = {"Host": f"127.0.0.1:{self.port}", "Referer": f"{scheme}://127.0.0.1:{self.port}{path}"}
+        if self.cookie:
+            headers["Cookie"] = f"csrftoken={self.cookie}"
+        if self.forged:
+            headers["X-Forwarded-For"] = self.forged.format(n=self.sent)
+        self.sent += 1
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            html = response.read().decode()
+            cookie = CSRF_COOKIE.search(response.getheader("Set-Cookie") or "")
+            if cookie:
+                self.cookie = cookie.group(1)
+            return response.status, html
+        finally:
+            conn.close()
+
+    def attempt(self, path: str) -> int:
+        """One submission of the form (incomplete, so nothing is registered: the limit counts it all the same)."""
+        status, html = self.request("GET", path)
+        assert status == 200, html[:500]
+        token = CSRF_INPUT.search(html).group(1)
+        status, _ = self.request("POST", path, f"csrfmiddlewaretoken={token}&contact_name=Kontakt")
+        return status
+
+    def attempts(self, path: str, n: int) -> list[int]:
+        return [self.attempt(path) for _ in range(n)]
+
+
+def test_visitors_behind_nginx_have_their_own_limit_forging_gains_nothing_and_no_query_is_logged(servers, offering):
+    https_port, upstream, tmp = servers
+    cert = tmp / "cert.pem"
+    path = f"/tilmelding/{offering.pk}/"
+    allowed, limited = [200] * LIMIT, [429]
+    # Two libraries behind nginx: each its own budget, though gunicorn sees only nginx's address.
+    assert Visitor("127.0.0.2", https_port, cafile=cert).attempts(path, LIMIT + 1) == allowed + limited
+    assert Visitor("127.0.0.3", https_port, cafile=cert).attempts(path, LIMIT + 1) == allowed + limited
+    # A header of its own through nginx: nginx appends the address it saw, and that is the one counted.
+    assert Visitor("127.0.0.3", https_port, cafile=cert, forged="198.51.100.{n}").attempt(path) == 429
+    # Straight to gunicorn with a forged header: not from the trusted proxy, so the header counts for nothing.
+    assert Visitor("127.0.0.4", upstream, forged="203.0.113.{n}").attempts(path, LIMIT + 1) == allowed + limited
+    assert Visitor("127.0.0.5", https_port, cafile=cert).attempt(path) == 200
+
+    # nginx's access log (the example's log_format) has the path and the client, never the query string.
+    status, _ = Visitor("127.0.0.6", https_port, cafile=cert).request("GET", f"{path}?token=hemmelig")
+    assert status == 200
+    deadline = time.monotonic() + 5
+    log = tmp / "kompetencenetvaerk.access.log"
+    while "127.0.0.6 " not in (log.read_text() if log.exists() else ""):
+        assert time.monotonic() < deadline, "nginx wrote no access log line"
+        time.sleep(0.1)
+    line = next(line for line in log.read_text().splitlines() if line.startswith("127.0.0.6 "))
+    assert f'"GET {path} HTTP/1.1" 200' in line
+    assert "hemmelig" not in log.read_text()
