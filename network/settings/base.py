@@ -1,11 +1,15 @@
 """Settings shared by every environment. The environment is read here and in production.py only."""
 
+import base64
+import hashlib
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from search.analysis import elasticsearch_analysis
 
@@ -220,6 +224,38 @@ AXES_LOCKOUT_CALLABLE = "network.views.admin_login_locked"
 AXES_RESET_ON_SUCCESS = True
 # No row per successful login: the failures are what the lock needs, and a log of every login is personal data.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Headers of the public site. Content-Security-Policy (django-csp): scripts and style sheets from the site only, no
+# inline script (JSON-LD blocks are data, not run); style attributes are allowed (charts size themselves with them).
+# The 500 page stands alone, without static files: its one <style> is allowed by its hash, worked out here.
+# The admin has no policy: Wagtail's admin still writes inline scripts (panels, date pickers) and styles.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(1, "django_permissions_policy.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
+_error_style = re.search(r"<style>(.*?)</style>", (BASE_DIR / "templates" / "500.html").read_text(), re.S)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, f"'sha256-{base64.b64encode(hashlib.sha256(_error_style[1].encode()).digest()).decode()}'"],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Browser features the site never uses, refused for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    )
+}  # fmt: skip
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
