@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.test import RequestFactory
 
 import pytest
 
+from events.registration import ratelimit
 from network.client import client_ip, parse_address
 
 PROXY = "10.0.0.5"
@@ -92,3 +94,12 @@ def test_parse_address():
     assert str(parse_address(" 192.0.2.1 ")) == "192.0.2.1"
     assert parse_address("") is None
     assert parse_address("192.0.2.1:80:80") is None
+
+
+def test_the_registration_rate_limit_counts_the_client_behind_the_proxy(proxies, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "proxy"}}
+    settings.REGISTRATION_RATE_LIMIT_PER_IP = 1
+    cache.clear()
+    assert not ratelimit.exceeded(request(PROXY, "198.51.100.7"))
+    assert ratelimit.exceeded(request(PROXY, "203.0.113.1, 198.51.100.7"))
+    assert not ratelimit.exceeded(request(PROXY, "198.51.100.8"))
