@@ -41,7 +41,7 @@ MIN_LETTERS_AROUND_PLACEHOLDERS = 4
 
 # English that Wagtail writes into its templates rather than through a catalogue, so no catalogue can translate it:
 # the header's search button for screen readers (wagtailadmin/shared/header.html, home.html) and the header's
-# actions landmark (wagtailadmin/shared/headers/_actions.html). Reported upstream rather than copied into templates.
+# actions landmark (wagtailadmin/shared/headers/_actions.html). A fix for Wagtail, not copies of its templates here.
 HARDCODED = ".submit.w-sr-only input[value=Search], nav#w-slim-header-buttons[aria-label=Actions]"
 
 PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]|%[sd]|\{[a-z_]*\}")
