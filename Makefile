@@ -21,11 +21,12 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt ".[dev]"
 	@touch $@
 
-# The interface catalogues (Danish is the source language; English is translated in locale/en), compiled with GNU
-# gettext's msgfmt, installed from Debian's packages when missing.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+# The interface catalogues (Danish is the source language; English is translated in locale/en) and the Danish for
+# Wagtail's and taggit's catalogues (locale/wagtail/..., locale/taggit/...), compiled with GNU gettext's msgfmt,
+# installed from Debian's packages when missing.
+MO_FILES := $(patsubst %.po,%.mo,$(shell find locale -name '*.po'))
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+locale/%.mo: locale/%.po $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v0
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.admin.forms.tags import TagField
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -13,6 +15,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from network.admin_forms import ThemeWidget
 from network.blocks import BodyBlock
 from network.serializers import PersonSerializer, ThemeSerializer
 
@@ -63,6 +66,17 @@ class ThemedPage(BasePage):
 
     class Meta:
         abstract = True
+
+
+def _tag_form_field(db_field) -> dict:
+    """Wagtail's form field for tags, with the theme widget on fields of themes."""
+    override = {"form_class": TagField, "tag_model": db_field.related_model}
+    if issubclass(db_field.related_model, Theme):
+        override["widget"] = ThemeWidget
+    return override
+
+
+register_form_field_override(ClusterTaggableManager, override=_tag_form_field)
 
 
 class OrganisedPage(ThemedPage):

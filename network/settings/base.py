@@ -115,8 +115,16 @@ LANGUAGE_CODE = "da"
 # Each language is named in its own language, for the language switch.
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue, then its Danish for Wagtail's and taggit's catalogues, one directory per catalogue
+# (Django reads one django.po per locale directory), kept apart so they can be offered to Wagtail's translators.
+# Earlier directories win over later ones and over the apps' own catalogues.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *sorted({po.parents[2] for po in (BASE_DIR / "locale").glob("*/**/da/LC_MESSAGES/*.po")}),
+]
 TIME_ZONE = "Europe/Copenhagen"
+# Dates in the admin as "15. dec. 2026" (Django's Danish "15. december 2026" is long in listings and history).
+FORMAT_MODULE_PATH = ["network.settings.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -169,6 +177,8 @@ WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 TAGGIT_CASE_INSENSITIVE = True
+# Wagtail's login form with its password label in Danish.
+WAGTAILADMIN_USER_LOGIN_FORM = "network.admin_forms.AdminLoginForm"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 

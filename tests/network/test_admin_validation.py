@@ -165,7 +165,7 @@ def test_admin_login_page_is_in_danish(client):
     response = client.get(reverse("wagtailadmin_login"))
     assert response.status_code == 200
     assert 'lang="da"' in response.content.decode()
-    assert "Log Ind" in response.content.decode()
+    assert "Log ind" in response.content.decode()
 
 
 def test_admin_dashboard_is_in_danish(admin_client, home):
