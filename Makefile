@@ -49,13 +49,17 @@ messages: install ## Update the English catalogue from the code and templates (t
 migrate: install ## Apply the database migrations
 	$(BIN)/python manage.py migrate --noinput
 
-demo: migrate ## Load the demo content and demo users (idempotent)
-	$(BIN)/python manage.py load_demo
+# The address `make run` serves on goes to the demo site (the pages' full URLs: canonical links, JSON-LD, calendars)
+# and to the links in e-mails (WAGTAILADMIN_BASE_URL), so both lead to this server whatever HOST and PORT are.
+BASE_URL ?= http://$(HOST):$(PORT)
+
+demo: migrate ## Load the demo content and demo users (idempotent), its site on HOST:PORT
+	WAGTAILADMIN_BASE_URL=$(BASE_URL) $(BIN)/python manage.py load_demo --hostname $(HOST) --port $(PORT)
 
 run: demo ## Set up everything and serve the demo on http://127.0.0.1:$(PORT)
 	@echo ""
-	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on $(BASE_URL)/  (admin: $(BASE_URL)/admin/)"
+	WAGTAILADMIN_BASE_URL=$(BASE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install ## ruff, Django's checks and the migrations check
 	$(BIN)/ruff check .

@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path("ical/alle.ics", feeds.calendar_feed, name="ical_all"),
     path("ical/temaer/<slug:slug>.ics", feeds.calendar_feed, name="ical_theme"),
-    path("ical/tilbud/<int:page_id>.ics", feeds.offering_calendar, name="ical_offering"),
+    path("ical/tilbud/<id:page_id>.ics", feeds.offering_calendar, name="ical_offering"),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from network.converters import IdField
 from network.models import Library, Track
 
 from .values import ParticipantData
@@ -133,5 +134,6 @@ class RegistrationForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    participant = forms.IntegerField(required=False)
+    # A participant's id as the database can hold it: a longer number is an error, not a query that overflows.
+    participant = IdField(required=False)
     everyone = forms.BooleanField(required=False)

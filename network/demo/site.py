@@ -24,9 +24,15 @@ INDEX_PAGES = [
 ]
 
 
+DEFAULT_HOSTNAME = "localhost"
+DEFAULT_PORT = 80
+
+
 @transaction.atomic
-def site_ensure_structure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
-    """Make sure the site has its home page and one index page of each kind. Safe to run again."""
+def site_ensure_structure(*, hostname: str | None = None, port: int | None = None) -> HomePage:
+    """Make sure the site has its home page and one index page of each kind. Safe to run again.
+    `hostname` and `port`, when given, become the default site's address (its pages' full URLs: canonical links,
+    JSON-LD, calendars); when not, the site keeps the address it has (localhost:80 for a new one)."""
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
@@ -42,11 +48,24 @@ def site_ensure_structure(*, hostname: str = "localhost", port: int = 80) -> Hom
             page.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=SITE_NAME)
-    elif site.root_page_id != home.pk or site.site_name != SITE_NAME:
-        site.root_page = home
-        site.site_name = SITE_NAME
-        site.save()
+        Site.objects.create(
+            hostname=hostname or DEFAULT_HOSTNAME,
+            port=port or DEFAULT_PORT,
+            root_page=home,
+            is_default_site=True,
+            site_name=SITE_NAME,
+        )
+    else:
+        wanted = {
+            "root_page_id": home.pk,
+            "site_name": SITE_NAME,
+            "hostname": hostname or site.hostname,
+            "port": port or site.port,
+        }
+        if any(getattr(site, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(site, name, value)
+            site.save()
     for model, slug, title in INDEX_PAGES:
         if not model.objects.exists():
             home.add_child(instance=model(title=title, slug=slug, show_in_menus=True))

@@ -11,6 +11,8 @@ from django.views import View
 
 from wagtail.admin.utils import get_valid_next_url_from_request
 
+from network.converters import parse_id
+
 from .. import outbox
 from .base import VIEW_REGISTRATIONS, require_permission
 
@@ -20,7 +22,7 @@ class OutboxRetryView(View):
 
     def post(self, request):
         require_permission(request, VIEW_REGISTRATIONS)
-        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+        ids = [number for value in request.POST.getlist("ids") if (number := parse_id(value)) is not None]
         retried = outbox.retry(ids)
         if retried:
             messages.success(
