@@ -166,6 +166,9 @@ TAGGIT_CASE_INSENSITIVE = True
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 
+# No avatars from Gravatar in the admin: it would send a hash of each coordinator's e-mail to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # Search: the database backend in Danish (search.backends.database: SQLite FTS5 with Snowball stemming done by us,
 # or PostgreSQL's full text search with the `danish` configuration) unless ELASTICSEARCH_URL is set, in which case
 # the Elasticsearch 9 backend with a Danish analyzer. The Danish analysis lives in search/analysis.py.

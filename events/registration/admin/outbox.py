@@ -1,6 +1,9 @@
-"""The outbox's one action: a coordinator sends failed e-mails again (the list itself is a viewset in the hooks)."""
+"""The outbox's one action: a coordinator sends failed e-mails of their offerings again (the list itself is a
+viewset in the hooks)."""
 
 from __future__ import annotations
+
+import re
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -11,17 +14,21 @@ from django.views import View
 
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from .. import outbox
-from .base import VIEW_REGISTRATIONS, require_permission
+from .. import outbox, selectors
+from .base import VIEW_REGISTRATIONS, offerings_in_scope, require_registration_tools
+
+ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a database integer; anything else is no message
 
 
 class OutboxRetryView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        require_permission(request, VIEW_REGISTRATIONS)
-        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
-        retried = outbox.retry(ids)
+        require_registration_tools(request)
+        ids = [int(value) for value in request.POST.getlist("ids") if ID.fullmatch(value)]
+        # Only e-mails the user may see: another organisation's ids are left as they are.
+        visible = selectors.outbox_messages(offerings=offerings_in_scope(request.user, VIEW_REGISTRATIONS))
+        retried = outbox.retry(visible.filter(pk__in=ids).values_list("pk", flat=True))
         if retried:
             messages.success(
                 request,
