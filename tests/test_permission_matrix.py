@@ -379,3 +379,22 @@ def test_the_personal_data_officer_gets_every_organisations_people_and_outbox_bu
         assert turned_away(client.get(f"/admin/tilmeldinger/{org.offering.pk}/"))
         assert turned_away(client.get(f"/admin/pages/{org.offering.pk}/edit/"))
         assert turned_away(client.get(f"/admin/documents/edit/{org.document.pk}/"))
+
+
+def test_admin_pages_load_no_avatar_from_gravatar(organisations, admin_client):
+    """Gravatar would get a hash of each coordinator's e-mail (WAGTAIL_GRAVATAR_PROVIDER_URL = None)."""
+    org = organisations[0]
+    coordinator = Client()
+    coordinator.force_login(org.coordinator)
+    pages = [
+        (coordinator, "/admin/"),
+        (coordinator, "/admin/account/"),
+        (coordinator, f"/admin/pages/{org.offering.pk}/edit/"),
+        (coordinator, f"/admin/pages/{org.offering.pk}/history/"),
+        (admin_client, "/admin/users/"),
+        (admin_client, "/admin/reports/site-history/"),
+    ]
+    for client, path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "gravatar" not in response.text.lower(), path
