@@ -3,6 +3,7 @@
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import include, path, reverse
@@ -220,6 +221,13 @@ def page_header_registration_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_registration_buttons(page, user, next_url=None):
     yield from registration_buttons(page, user, priority=45)
+
+
+@hooks.register("before_move_page")
+def move_confirmation_only_for_who_may_move(request, page, destination):
+    """Wagtail's move confirmation checks nothing itself (the move does): who may not move the page gets a 403."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 @hooks.register("construct_homepage_panels")

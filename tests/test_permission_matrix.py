@@ -72,7 +72,6 @@ ALLOWED_TO_OPEN = {
     "wagtailimages_chooser:select_format": "every coordinator may choose any image",
     "wagtailimages:preview": "a rendition of an image every coordinator may choose",
     "registration_admin:landscape": "a library's figures: aggregates stay network-wide",
-    "wagtailadmin_pages:move_confirm": "Wagtail asks to confirm, showing two page titles; the move (POST) is refused",
     "wagtailadmin_pages:confirm_workflow_cancellation": "whether a workflow would be cancelled: none here",
 }
 # The project's own views without arguments, with what else to ask of them for the organisation `org`.
@@ -344,6 +343,7 @@ def test_the_own_coordinator_gets_their_offering_people_outbox_and_files(
         )
         assert org.email in client.get("/admin/tilmeldinger/udbakke/").text
         assert client.get(f"/admin/pages/{org.offering.pk}/edit/").status_code == 200
+        assert client.get(f"/admin/pages/{org.offering.pk}/move/{org.page.pk}/confirm/").status_code == 200
         assert client.get(f"/admin/documents/edit/{org.document.pk}/").status_code == 200
         assert client.get(f"/admin/images/{org.image.pk}/").status_code == 200
         response = client.post(
