@@ -1,20 +1,27 @@
 """The coordinators' registration tools in the Wagtail admin: URLs, the "Tilmeldinger" menu, buttons on offerings."""
 
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from events.registration import selectors
 from events.registration.admin import urls as admin_urls
-from events.registration.admin.base import HANDLE_PERSONAL_DATA, VIEW_REGISTRATIONS
+from events.registration.admin.base import VIEW_REGISTRATIONS, has_registration_tools, offerings_in_scope
 from events.registration.admin.dashboard import CoordinatorDashboardPanel
 from events.registration.models import OutboxMessage, Participant
 from network.models import OfferingPage
@@ -23,17 +30,40 @@ from network.models import OfferingPage
 
 
 class OutboxPermissionPolicy(BaseDjangoAuthPermissionPolicy):
-    """The outbox is read-only: holders of `events.view_registrations` see it; nobody adds, edits or deletes."""
+    """The outbox is read-only. A coordinator sees the e-mails about their own offerings (those whose page they may
+    edit); holders of `events.view_registrations` see every e-mail, also those whose offering has been deleted."""
 
     def __init__(self):
         super().__init__(OutboxMessage, auth_model=Participant)
 
     def user_has_permission(self, user, action):
-        return action == "view" and user.has_perm(VIEW_REGISTRATIONS)
+        return action == "view" and has_registration_tools(user)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return OutboxMessage.objects.none()
+        return selectors.outbox_messages(offerings=offerings_in_scope(user, VIEW_REGISTRATIONS))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.instances_user_has_permission_for(user, action).filter(pk=instance.pk).exists()
 
     def users_with_any_permission(self, actions):
-        codenames = {"view_registrations"} if "view" in actions else set()
-        return self._get_users_with_any_permission_codenames(codenames)
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        network_wide = self._get_users_with_any_permission_codenames({"view_registrations", "handle_personal_data"})
+        coordinators = PagePermissionPolicy().users_with_permission("change", include_superusers=False)
+        return (network_wide | coordinators).distinct()
+
+
+class OutboxIndexView(IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+
+
+class OutboxInspectView(InspectView):
+    def get_object(self, queryset=None):
+        messages = self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+        return get_object_or_404(messages, pk=unquote(str(self.pk)))
 
 
 class RetryColumn(Column):
@@ -67,6 +97,8 @@ def outbox_kind(message: OutboxMessage) -> str:
 
 class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
     name = "udbakke"
     url_prefix = "tilmeldinger/udbakke"
     icon = "mail"
@@ -117,49 +149,43 @@ def register_outbox_viewset():
     return OutboxViewSet()
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
+class RegistrationMenuItem(MenuItem):
+    """Shown to coordinators (each sees their own offerings' part) and to the network-wide role."""
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return has_registration_tools(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def registration_menu_item():
     items = [
-        PermissionMenuItem(
+        RegistrationMenuItem(
             _("Oversigt"),
             reverse("registration_admin:overview"),
             name="registration-overview",
             icon_name="table",
             order=100,
-            permission=VIEW_REGISTRATIONS,
         ),
-        PermissionMenuItem(
+        RegistrationMenuItem(
             _("Kompetencelandskaber"),
             reverse("registration_admin:landscapes"),
             name="registration-landscapes",
             icon_name="table",
             order=150,
-            permission=VIEW_REGISTRATIONS,
         ),
-        PermissionMenuItem(
+        RegistrationMenuItem(
             _("Udbakke"),
             reverse("udbakke:index"),
             name="registration-outbox",
             icon_name="mail",
             order=200,
-            permission=VIEW_REGISTRATIONS,
         ),
-        PermissionMenuItem(
+        RegistrationMenuItem(
             _("Persondata"),
             reverse("registration_admin:person"),
             name="registration-person",
             icon_name="user",
             order=300,
-            permission=HANDLE_PERSONAL_DATA,
         ),
     ]
     return SubmenuMenuItem(_("Tilmeldinger"), Menu(items=items), name="registrations", icon_name="group", order=120)
@@ -197,6 +223,13 @@ def page_listing_registration_buttons(page, user, next_url=None):
     yield from registration_buttons(page, user, priority=45)
 
 
+@hooks.register("before_move_page")
+def move_confirmation_only_for_who_may_move(request, page, destination):
+    """Wagtail's move confirmation checks nothing itself (the move does): who may not move the page gets a 403."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
+
+
 @hooks.register("construct_homepage_panels")
 def registration_dashboard_panel(request, panels):
     """The coordinators' panel: next offerings with registration, and figures over time, by region and by theme."""
@@ -205,7 +238,7 @@ def registration_dashboard_panel(request, panels):
 
 @hooks.register("register_permissions")
 def registration_permissions():
-    """The two permissions across offerings, so they can be given to groups in the admin's group editor."""
+    """The two network-wide permissions (the group "Persondataansvarlig"), so the group editor can give them."""
     return Permission.objects.filter(
         content_type__app_label="events", codename__in=["view_registrations", "handle_personal_data"]
     )

@@ -134,10 +134,11 @@ class Participant(models.Model):
                 violation_error_message=_("Denne e-mail er allerede tilmeldt."),
             ),
         ]
-        # Seeing one offering's registrations follows the right to edit its page; these two reach across offerings.
+        # A coordinator sees the registrations of the offerings whose page they may edit; these two reach across the
+        # whole network (the group "Persondataansvarlig").
         permissions = [
-            ("view_registrations", _("Kan se tilmeldinger og udbakken på tværs af tilbud")),
-            ("handle_personal_data", _("Kan udlevere og slette en persons data")),
+            ("view_registrations", _("Kan se alle organisationers tilmeldinger og udbakke")),
+            ("handle_personal_data", _("Kan finde, udlevere og slette en persons data i hele netværket")),
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from network.models import OfferingPage
+
 from .models import LogAction, OutboxMessage, Participant, Registration, RegistrationLogEntry
-from .selectors import person_data
+from .selectors import outbox_messages, person_data, person_records
 from .services import log_entry_create, participants_cancel
 from .values import ACTIVE, Actor
 
@@ -49,25 +52,31 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
     return len(ids)
 
 
-def person_export(*, email: str, actor: Actor) -> dict:
-    """What we hold about one e-mail address (a data access request); each registration it touches logs the export."""
-    data = person_data(email=email)
-    registrations = {p.registration_id for p in Participant.objects.filter(email=data["email"])}
-    registrations |= set(Registration.objects.filter(contact_email=data["email"]).values_list("pk", flat=True))
+def person_export(*, email: str, actor: Actor, offerings: QuerySet[OfferingPage] | None = None) -> dict:
+    """What we hold about one e-mail address (a data access request) on `offerings` (None: across the network);
+    each registration it touches logs the export."""
+    data = person_data(email=email, offerings=offerings)
+    participants, contacts = person_records(email=data["email"], offerings=offerings)
+    registrations = set(participants.values_list("registration_id", flat=True))
+    registrations |= set(contacts.values_list("pk", flat=True))
     for pk in registrations:
         log_entry_create(registration=Registration(pk=pk), action=LogAction.EXPORTED, actor=actor)
     return data
 
 
-def person_erase(*, email: str, actor: Actor, now: dt.datetime | None = None) -> int:
-    """Erase one person's data on request: anonymise them wherever they appear; seats they held are freed.
+def person_erase(
+    *, email: str, actor: Actor, offerings: QuerySet[OfferingPage] | None = None, now: dt.datetime | None = None
+) -> int:
+    """Erase one person's data on request: anonymise them wherever they appear on `offerings` (None: across the
+    network; a coordinator's erasure leaves other organisations' records alone); seats they held are freed.
     Returns the number of records changed."""
     now = now or timezone.now()
     email = email.strip().lower()
     if not email:
         return 0
     changed = 0
-    for participant in list(Participant.objects.filter(email=email).select_related("registration")):
+    participants, contacts = person_records(email=email, offerings=offerings)
+    for participant in list(participants.select_related("registration")):
         if participant.status in ACTIVE and participant.offering.end > now:
             participants_cancel(
                 registration=participant.registration, participant_ids=[participant.pk], actor=actor, now=now
@@ -84,12 +93,12 @@ def person_erase(*, email: str, actor: Actor, now: dt.datetime | None = None) ->
                 now=now,
             )
         changed += 1
-    for registration in Registration.objects.filter(contact_email=email):
+    for registration in list(contacts):
         with transaction.atomic():
             Registration.objects.filter(pk=registration.pk).update(
                 contact_name=ANONYMOUS, contact_email="", token_hash=""
             )
             log_entry_create(registration=registration, action=LogAction.ERASED, actor=actor, now=now)
         changed += 1
-    OutboxMessage.objects.filter(to_email=email).delete()
+    outbox_messages(offerings=offerings).filter(to_email=email).delete()
     return changed

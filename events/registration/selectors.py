@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, Region
@@ -163,6 +165,19 @@ def attendance_rows(*, course: CoursePage, days: list[CourseSession]) -> list[tu
 # --- Across offerings ----------------------------------------------------------------------------------------------
 
 
+def editable_offerings(user) -> QuerySet[OfferingPage]:
+    """The offerings whose page `user` may edit (Wagtail's page permissions), as one subquery: what a coordinator
+    sees of registrations, the outbox and one person's data."""
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return OfferingPage.objects.filter(pk__in=pages.values("pk"))
+
+
+def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[OutboxMessage]:
+    """The e-mails about registrations for `offerings` (None: every e-mail, also those whose offering is gone)."""
+    messages = OutboxMessage.objects.all()
+    return messages if offerings is None else messages.filter(registration__offering__in=offerings)
+
+
 def registrations_overview(*, offerings) -> dict:
     """Confirmed participants per library, per region and per offering, for the given offerings."""
     confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
@@ -209,11 +224,25 @@ def failed_outbox_count() -> int:
 # --- One person ----------------------------------------------------------------------------------------------------
 
 
-def person_data(*, email: str) -> dict:
-    """Everything we hold about one e-mail address, as a participant or as a contact (for a data access request)."""
+def person_records(
+    *, email: str, offerings: QuerySet[OfferingPage] | None
+) -> tuple[QuerySet[Participant], QuerySet[Registration]]:
+    """One e-mail address as a participant and as a contact, on `offerings` (None: across the network)."""
+    participants = Participant.objects.filter(email=email)
+    contacts = Registration.objects.filter(contact_email=email)
+    if offerings is not None:
+        participants = participants.filter(offering__in=offerings)
+        contacts = contacts.filter(offering__in=offerings)
+    return participants, contacts
+
+
+def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) -> dict:
+    """Everything we hold about one e-mail address, as a participant or as a contact (for a data access request),
+    on `offerings` (None: across the network)."""
     email = email.strip().lower()
-    participants = Participant.objects.filter(email=email).select_related("offering", "registration__library")
-    contacts = Registration.objects.filter(contact_email=email).select_related("offering", "library")
+    participants, contacts = person_records(email=email, offerings=offerings)
+    participants = participants.select_related("offering", "registration__library")
+    contacts = contacts.select_related("offering", "library")
     return {
         "email": email,
         "participant": [

@@ -38,7 +38,12 @@ from network.models import (
     WorkingGroupPage,
     WorkingGroupRelatedOffering,
 )
-from network.services import coordinator_group_ensure
+from network.services import (
+    PERSONAL_DATA_GROUP,
+    coordinator_group_ensure,
+    organisation_collection_ensure,
+    personal_data_group_ensure,
+)
 from webinars.models import WebinarPage, WebinarPresenter
 
 from .site import site_ensure_structure
@@ -49,6 +54,8 @@ DEMO_COORDINATORS = {
     "koordinator-db": "Koordinatorer – Danmarks Biblioteksforening",
     "koordinator-ki": "Koordinatorer – Kultur og Information",
 }
+# Data-protection requests across the network: every organisation's registrations, outbox and personal data.
+DEMO_PERSONAL_DATA_USERS = {"persondata": PERSONAL_DATA_GROUP}
 
 THEMES = [
     (
@@ -149,14 +156,18 @@ class DemoLoader:
         self.report.note(created)
         return person
 
-    def document(self, title: str, filename: str, text: str):
+    def document(self, title: str, filename: str, text: str, collection):
+        """A document in its organisation's collection (one loaded before collections existed is moved there)."""
         Document = get_document_model()
         document = Document.objects.filter(title=title).first()
         if document is None:
-            document = Document(title=title)
+            document = Document(title=title, collection=collection)
             document.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
             document.save()
             self.report.note(True)
+        elif document.collection_id != collection.pk:
+            document.collection = collection
+            document.save(update_fields=["collection"])
         return document
 
     @staticmethod
@@ -257,28 +268,33 @@ class DemoLoader:
             email="fki@example.org",
             intro="Står for webinarrækken om verdensmålene, hvor hvert webinar tager ét tema op.",
         )  # fmt: skip
+        self.collections = {
+            organisation.pk: organisation_collection_ensure(organisation=organisation)
+            for organisation in (self.db, self.ki, self.fki)
+        }
 
     def load_documents(self):
         self.doc_process = self.document(
             "Procesbeskrivelse til interviewrunderne", "procesbeskrivelse-interview.txt",
             "Procesbeskrivelse\n\nI arbejder tre og tre. Hver runde varer 30 minutter: 20 minutters interview og "
             "10 minutters opsamling. Byt roller efter hver runde, så alle har været interviewer, fortæller og "
-            "referent. Tag selv en pause på 15 minutter, når det passer jer.\n",
+            "referent. Tag selv en pause på 15 minutter, når det passer jer.\n", self.collections[self.db.pk],
         )  # fmt: skip
         self.doc_landscape = self.document(
             "Ark til det lokale kompetencelandskab", "kompetencelandskab.txt",
             "Kompetencelandskab\n\nSkriv kompetencerne fra jeres post-its ind under de temaer, I har fundet. "
             "Marker hvilke kompetencer der allerede bruges i samarbejdet med skolen, og hvilke der kan bruges mere.\n",
+            self.collections[self.db.pk],
         )  # fmt: skip
         self.doc_template = self.document(
             "Skabelon: Idéer til nye samarbejdsprojekter", "ideer-til-samarbejdsprojekter.txt",
             "Idéer til nye samarbejdsprojekter\n\nIdé:\nHvem samarbejder vi med?\nHvilke kompetencer bruger vi?\n"
-            "Første skridt:\nHvornår følger vi op?\n",
+            "Første skridt:\nHvornår følger vi op?\n", self.collections[self.db.pk],
         )  # fmt: skip
         self.doc_mandate = self.document(
             "Kommissorium for arbejdsgruppen under DB2030", "kommissorium-db2030.txt",
             "Kommissorium\n\nArbejdsgruppen udvikler løbende et kompetenceforløb om FN's verdensmål for "
-            "bibliotekerne og understøtter videndeling og samarbejde mellem dem.\n",
+            "bibliotekerne og understøtter videndeling og samarbejde mellem dem.\n", self.collections[self.ki.pk],
         )  # fmt: skip
 
     def load_initiatives(self):
@@ -658,16 +674,25 @@ class DemoLoader:
             self.page(self.home, StandardPage, slug, title=title, intro=intro, body=_body(text))
 
     def load_groups_and_users(self):
-        coordinator_group_ensure(name=DEMO_COORDINATORS["koordinator-db"], sections=[self.db, self.school, self.staff])
-        coordinator_group_ensure(name=DEMO_COORDINATORS["koordinator-ki"], sections=[self.ki, self.db2030])
+        coordinator_group_ensure(
+            name=DEMO_COORDINATORS["koordinator-db"], sections=[self.db, self.school, self.staff],
+            collections=[self.collections[self.db.pk]],
+        )  # fmt: skip
+        coordinator_group_ensure(
+            name=DEMO_COORDINATORS["koordinator-ki"], sections=[self.ki, self.db2030],
+            collections=[self.collections[self.ki.pk]],
+        )  # fmt: skip
+        personal_data_group_ensure()
         User = get_user_model()
         if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
             User.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.org", DEMO_PASSWORD)
             self.report.note(True)
-        for username, group_name in DEMO_COORDINATORS.items():
+        users = [(username, group, "Koordinator") for username, group in DEMO_COORDINATORS.items()]
+        users += [(username, group, "Persondataansvarlig") for username, group in DEMO_PERSONAL_DATA_USERS.items()]
+        for username, group_name, first_name in users:
             if not User.objects.filter(username=username).exists():
                 user = User.objects.create_user(
-                    username, f"{username}@example.org", DEMO_PASSWORD, first_name="Koordinator"
+                    username, f"{username}@example.org", DEMO_PASSWORD, first_name=first_name
                 )
                 user.groups.add(*type(user).groups.field.related_model.objects.filter(name=group_name))
                 self.report.note(True)

@@ -182,6 +182,9 @@ WAGTAILADMIN_USER_LOGIN_FORM = "network.admin_forms.AdminLoginForm"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 
+# No avatars from Gravatar in the admin: it would send a hash of each coordinator's e-mail to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # Search: the database backend in Danish (search.backends.database: SQLite FTS5 with Snowball stemming done by us,
 # or PostgreSQL's full text search with the `danish` configuration) unless ELASTICSEARCH_URL is set, in which case
 # the Elasticsearch 9 backend with a Danish analyzer. The Danish analysis lives in search/analysis.py.

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from wagtail.models import Page
+from wagtail.documents import get_document_model, get_permission_policy
+from wagtail.models import Collection, Page
 
 import pytest
 
 from events.models import CoursePage, EventPage
-from network.demo.content import DEMO_COORDINATORS
+from network.demo.content import DEMO_COORDINATORS, DEMO_PASSWORD
 from network.models import Person
+from network.services import PERSONAL_DATA_GROUP
 from webinars.models import WebinarPage
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,36 @@ def test_demo_coordinators_edit_only_their_own_sections():
     assert not db_course.permissions_for_user(ki_user).can_edit()
     assert ki_webinar.permissions_for_user(ki_user).can_publish()
     assert not ki_webinar.permissions_for_user(db_user).can_edit()
+
+
+def test_demo_has_a_personal_data_officer_and_coordinators_without_network_wide_rights():
+    User = get_user_model()
+    officer = User.objects.get(username="persondata")
+    assert officer.check_password(DEMO_PASSWORD)
+    assert officer.groups.filter(name=PERSONAL_DATA_GROUP).exists()
+    assert officer.has_perm("events.view_registrations") and officer.has_perm("events.handle_personal_data")
+    for username in DEMO_COORDINATORS:
+        coordinator = User.objects.get(username=username)
+        assert not coordinator.has_perm("events.view_registrations")
+        assert not coordinator.has_perm("events.handle_personal_data")
+
+
+def test_demo_documents_are_in_their_organisations_collection_which_only_its_coordinators_change():
+    User = get_user_model()
+    db_user, ki_user = (User.objects.get(username=username) for username in DEMO_COORDINATORS)
+    mandate = get_document_model().objects.get(title="Kommissorium for arbejdsgruppen under DB2030")
+    process = get_document_model().objects.get(title="Procesbeskrivelse til interviewrunderne")
+    assert (mandate.collection.name, process.collection.name) == (
+        "Kultur og Information",
+        "Danmarks Biblioteksforening",
+    )
+    assert get_permission_policy().user_has_permission_for_instance(ki_user, "change", mandate)
+    assert not get_permission_policy().user_has_permission_for_instance(db_user, "change", mandate)
+    assert not get_permission_policy().user_has_permission_for_instance(ki_user, "change", process)
+    assert {c.name for c in Collection.get_first_root_node().get_children()} >= {
+        "Danmarks Biblioteksforening",
+        "Kultur og Information",
+        "FKI",
+    }
+    chooser = get_permission_policy().instances_user_has_permission_for(db_user, "choose")
+    assert chooser.filter(pk=mandate.pk).exists()

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
-from wagtail.models import GroupPagePermission
+from wagtail.documents import get_permission_policy
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 import pytest
 
 from events.models import EventIndexPage
-from network.services import COORDINATOR_PAGE_PERMISSIONS, coordinator_group_ensure
+from network.services import (
+    COORDINATOR_COLLECTION_PERMISSIONS,
+    COORDINATOR_PAGE_PERMISSIONS,
+    coordinator_group_ensure,
+    organisation_collection_ensure,
+    personal_data_group_ensure,
+)
 from tests.events.factories import EventPageFactory
-from tests.network.factories import InitiativePageFactory, OrganisationPageFactory
+from tests.network.factories import DocumentFactory, InitiativePageFactory, OrganisationPageFactory
 
 pytestmark = pytest.mark.django_db
 
+NETWORK_WIDE = ["view_registrations", "handle_personal_data"]
 PERMISSION_DENIED = "Beklager, du har ikke rettigheder til at tilgå dette område"
 
 
@@ -157,3 +165,60 @@ def test_event_listing_page_shows_the_events_of_both_groups(client, network, gro
     html = response.content.decode()
     for title in ["Inspirationsdag i Herning", "Temadag om kompetencelandskaber", "Vidensfestival i Ballerup"]:
         assert title in html
+
+
+def test_coordinator_group_ensure_takes_the_network_wide_and_root_collection_rights_of_earlier_versions(network):
+    """An existing database: a coordinator group with the site-wide permissions and the root collection's add and
+    change (as earlier versions gave them) keeps none of them once ensured again."""
+    group = Group.objects.create(name="Koordinatorer – Kultur og Information")
+    root = Collection.get_first_root_node()
+    for codename in NETWORK_WIDE:
+        group.permissions.add(Permission.objects.get(codename=codename))
+    for codename in ("add_document", "change_document", "change_image"):
+        GroupCollectionPermission.objects.create(
+            group=group, collection=root, permission=Permission.objects.get(codename=codename)
+        )
+    own = organisation_collection_ensure(organisation=network["ki"])
+
+    coordinator_group_ensure(name=group.name, sections=[network["ki"]], collections=[own])
+
+    assert not group.permissions.filter(codename__in=NETWORK_WIDE).exists()
+    granted = set(
+        GroupCollectionPermission.objects.filter(group=group).values_list("collection", "permission__codename")
+    )
+    assert granted == {(root.pk, "choose_document"), (root.pk, "choose_image")} | {
+        (own.pk, codename) for _app, codename in COORDINATOR_COLLECTION_PERMISSIONS
+    }
+
+
+def test_organisation_collection_ensure_is_idempotent(network):
+    first = organisation_collection_ensure(organisation=network["db"])
+    assert organisation_collection_ensure(organisation=network["db"]) == first
+    assert first.get_parent() == Collection.get_first_root_node()
+    assert Collection.objects.filter(name="Danmarks Biblioteksforening").count() == 1
+
+
+def test_coordinators_change_documents_only_in_their_own_collection_and_choose_from_all(network):
+    collections = {key: organisation_collection_ensure(organisation=network[key]) for key in ("db", "ki")}
+    users = {}
+    for key in ("db", "ki"):
+        group = coordinator_group_ensure(
+            name=f"Koordinatorer {key}", sections=[network[key]], collections=[collections[key]]
+        )
+        users[key] = get_user_model().objects.create_user(username=f"k-{key}", password="adgangskode-til-test")
+        users[key].groups.add(group)
+    documents = {key: DocumentFactory(collection=collections[key]) for key in ("db", "ki")}
+
+    policy = get_permission_policy()
+    assert policy.user_has_permission_for_instance(users["db"], "change", documents["db"])
+    assert not policy.user_has_permission_for_instance(users["db"], "change", documents["ki"])
+    assert set(policy.instances_user_has_permission_for(users["db"], "choose")) == set(documents.values())
+    assert [c.name for c in policy.collections_user_has_permission_for(users["db"], "add")] == [collections["db"].name]
+
+
+def test_personal_data_group_has_the_network_wide_permissions_and_no_page_or_collection_rights(db):
+    group = personal_data_group_ensure()
+    assert personal_data_group_ensure() == group
+    assert set(group.permissions.values_list("codename", flat=True)) == {"access_admin", *NETWORK_WIDE}
+    assert not GroupPagePermission.objects.filter(group=group).exists()
+    assert not GroupCollectionPermission.objects.filter(group=group).exists()

@@ -1,8 +1,10 @@
-"""What every registration view in the admin shares: the two permissions, access to an offering, the page frame."""
+"""What every registration view in the admin shares: who may use the tools, what they see, access to an offering,
+the page frame."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,12 +12,32 @@ from django.views import View
 
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from network.models import OfferingPage
 
-# Seeing one offering's registrations follows the right to edit its page; these two reach across offerings.
+from ..selectors import editable_offerings
+
+# A coordinator sees the registrations, e-mails and personal data of the offerings whose page they may edit; these
+# two reach across the whole network (the group "Persondataansvarlig").
 VIEW_REGISTRATIONS = "events.view_registrations"
 HANDLE_PERSONAL_DATA = "events.handle_personal_data"
+
+
+def has_registration_tools(user) -> bool:
+    """The registration menu, the overviews and the network-wide figures: for those who may edit a page (their own
+    offerings' registrations) and for holders of either network-wide permission."""
+    return (
+        user.has_perm(VIEW_REGISTRATIONS)
+        or user.has_perm(HANDLE_PERSONAL_DATA)
+        or PagePermissionPolicy().user_has_permission(user, "change")
+    )
+
+
+def offerings_in_scope(user, permission: str) -> QuerySet[OfferingPage] | None:
+    """The offerings whose registrations `user` may see: None (all of them, and e-mails whose offering is gone) with
+    the network-wide `permission`, else those whose page they may edit."""
+    return None if user.has_perm(permission) else editable_offerings(user)
 
 
 def editable_offering(request, page_id: int) -> OfferingPage:
@@ -26,8 +48,8 @@ def editable_offering(request, page_id: int) -> OfferingPage:
     return page
 
 
-def require_permission(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
+def require_registration_tools(request) -> None:
+    if not has_registration_tools(request.user):
         raise PermissionDenied
 
 

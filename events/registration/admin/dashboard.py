@@ -17,7 +17,7 @@ from network.models import Region
 
 from .. import stats
 from ..charts import bar_chart, column_chart
-from .base import VIEW_REGISTRATIONS
+from .base import has_registration_tools
 
 
 def period_label(months: int) -> str:
@@ -58,7 +58,7 @@ class CoordinatorDashboardPanel(Component):
         user = self.request.user
         now = timezone.now()
         upcoming = stats.upcoming_offerings(user, now=now)
-        context: dict[str, Any] = {"upcoming": upcoming, "show_figures": user.has_perm(VIEW_REGISTRATIONS)}
+        context: dict[str, Any] = {"upcoming": upcoming, "show_figures": has_registration_tools(user)}
         if not context["show_figures"]:
             return context
         form = DashboardFilterForm(self.request.GET or None)

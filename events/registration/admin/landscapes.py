@@ -11,7 +11,7 @@ from network.models import Library
 
 from .. import stats
 from ..landscape import landscape_context
-from .base import VIEW_REGISTRATIONS, AdminTemplateView, require_permission
+from .base import AdminTemplateView, require_registration_tools
 
 
 class LandscapeIndexView(AdminTemplateView):
@@ -22,7 +22,7 @@ class LandscapeIndexView(AdminTemplateView):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, VIEW_REGISTRATIONS)
+        require_registration_tools(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -40,7 +40,7 @@ class LibraryLandscapeView(AdminTemplateView):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, VIEW_REGISTRATIONS)
+        require_registration_tools(request)
         self.library = get_object_or_404(Library.objects.select_related("municipality"), pk=kwargs["library_id"])
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,4 +1,5 @@
-"""The outbox's one action: a coordinator sends failed e-mails again (the list itself is a viewset in the hooks)."""
+"""The outbox's one action: a coordinator sends failed e-mails of their offerings again (the list itself is a
+viewset in the hooks)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 
 from network.converters import parse_id
 
-from .. import outbox
-from .base import VIEW_REGISTRATIONS, require_permission
+from .. import outbox, selectors
+from .base import VIEW_REGISTRATIONS, offerings_in_scope, require_registration_tools
 
 
 class OutboxRetryView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        require_permission(request, VIEW_REGISTRATIONS)
+        require_registration_tools(request)
         ids = [number for value in request.POST.getlist("ids") if (number := parse_id(value)) is not None]
-        retried = outbox.retry(ids)
+        # Only e-mails the user may see: another organisation's ids are left as they are.
+        visible = selectors.outbox_messages(offerings=offerings_in_scope(request.user, VIEW_REGISTRATIONS))
+        retried = outbox.retry(visible.filter(pk__in=ids).values_list("pk", flat=True))
         if retried:
             messages.success(
                 request,

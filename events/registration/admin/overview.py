@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wagtail.permission_policies.pages import PagePermissionPolicy
-
 from network.models import OfferingPage
 
 from .. import selectors
-from .base import VIEW_REGISTRATIONS, AdminTemplateView, require_permission
+from .base import VIEW_REGISTRATIONS, AdminTemplateView, offerings_in_scope, require_registration_tools
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -54,17 +52,15 @@ class OverviewView(AdminTemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get(self, request):
-        require_permission(request, VIEW_REGISTRATIONS)
+        require_registration_tools(request)
         form = OverviewFilterForm(request.GET or None)
-        offerings = form.filter(OfferingPage.objects.all())
+        # A coordinator's own offerings (the totals are theirs too); the network-wide role sees every offering.
+        scope = offerings_in_scope(request.user, VIEW_REGISTRATIONS)
+        offerings = form.filter(OfferingPage.objects.all() if scope is None else scope)
         data = selectors.registrations_overview(offerings=offerings)
-        ids = [offering.pk for offering in data["per_offering"]]
-        editable = set(
-            PagePermissionPolicy()
-            .instances_user_has_permission_for(request.user, "change")
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
+        if scope is None:  # links only where the page may be edited (one query for the whole list)
+            ids = [offering.pk for offering in data["per_offering"]]
+            editable = set(selectors.editable_offerings(request.user).filter(pk__in=ids).values_list("pk", flat=True))
         for offering in data["per_offering"]:
-            offering.can_manage = offering.pk in editable
-        return self.render(filter_form=form, **data)
+            offering.can_manage = scope is not None or offering.pk in editable
+        return self.render(filter_form=form, scoped=scope is not None, **data)

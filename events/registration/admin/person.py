@@ -1,4 +1,5 @@
-"""One person's data: see what we hold about an e-mail address, export it (logged) or erase it (after asking)."""
+"""One person's data: see what we hold about an e-mail address, export it (logged) or erase it (after asking); a
+coordinator on the offerings they may edit, the group "Persondataansvarlig" across the network."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..privacy import person_erase, person_export
 from ..selectors import person_data
 from ..values import Actor
-from .base import HANDLE_PERSONAL_DATA, AdminTemplateView, require_permission
+from .base import HANDLE_PERSONAL_DATA, AdminTemplateView, offerings_in_scope, require_registration_tools
 
 
 class PersonForm(forms.Form):
@@ -30,12 +31,16 @@ class PersonDataView(AdminTemplateView):
     header_icon = "user"
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, HANDLE_PERSONAL_DATA)
+        require_registration_tools(request)
+        self.offerings = offerings_in_scope(request.user, HANDLE_PERSONAL_DATA)
         return super().dispatch(request, *args, **kwargs)
+
+    def render(self, **context):
+        return super().render(scoped=self.offerings is not None, **context)
 
     def get(self, request):
         form = PersonForm(request.GET or None)
-        data = person_data(email=form.cleaned_data["email"]) if form.is_valid() else None
+        data = person_data(email=form.cleaned_data["email"], offerings=self.offerings) if form.is_valid() else None
         return self.render(form=form, data=data)
 
     def post(self, request):
@@ -46,14 +51,14 @@ class PersonDataView(AdminTemplateView):
         actor = Actor.coordinator(request.user)
         action = request.POST.get("action")
         if action == "export":
-            data = person_export(email=email, actor=actor)
+            data = person_export(email=email, actor=actor, offerings=self.offerings)
             response = HttpResponse(
                 json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="persondata.json"'
             return response
         if action == "erase" and request.POST.get("confirm") == "1":
-            changed = person_erase(email=email, actor=actor)
+            changed = person_erase(email=email, actor=actor, offerings=self.offerings)
             messages.success(
                 request,
                 ngettext(
@@ -65,5 +70,6 @@ class PersonDataView(AdminTemplateView):
             )
             return redirect("registration_admin:person")
         if action == "erase":
-            return self.render(form=form, data=person_data(email=email), confirm_erase=True)
+            data = person_data(email=email, offerings=self.offerings)
+            return self.render(form=form, data=data, confirm_erase=True)
         return redirect(reverse("registration_admin:person") + "?" + urlencode({"email": email}))

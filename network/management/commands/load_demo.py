@@ -3,7 +3,13 @@ from django.core.management.base import BaseCommand
 
 from wagtail.models import Site
 
-from network.demo.content import DEMO_ADMIN_USERNAME, DEMO_COORDINATORS, DEMO_PASSWORD, demo_load
+from network.demo.content import (
+    DEMO_ADMIN_USERNAME,
+    DEMO_COORDINATORS,
+    DEMO_PASSWORD,
+    DEMO_PERSONAL_DATA_USERS,
+    demo_load,
+)
 from network.demo.site import site_ensure_structure
 
 
@@ -27,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo users (admin at /admin/):")
         self.stdout.write(f"  {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}  (administrator)")
-        for username, group in DEMO_COORDINATORS.items():
+        for username, group in {**DEMO_COORDINATORS, **DEMO_PERSONAL_DATA_USERS}.items():
             self.stdout.write(f"  {username} / {DEMO_PASSWORD}  ({group})")
         if getattr(settings, "EMAIL_FILE_PATH", None) and settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             self.stdout.write("")

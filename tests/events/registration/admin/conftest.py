@@ -13,7 +13,7 @@ from django.utils import timezone
 import pytest
 
 from events.registration.values import ParticipantData
-from network.services import coordinator_group_ensure
+from network.services import coordinator_group_ensure, personal_data_group_ensure
 from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
 from tests.network.factories import OrganisationPageFactory
 
@@ -68,6 +68,19 @@ def stranger(organisation_index):
     """A coordinator of another section (Kultur og Information)."""
     other = OrganisationPageFactory(parent=organisation_index, title="Kultur og Information", short_name="KI")
     return make_user("koordinator-ki", coordinator_group_ensure(name="Koordinatorer – KI", sections=[other]))
+
+
+@pytest.fixture
+def officer(db):
+    """A member of "Persondataansvarlig": every organisation's registrations and personal data, no page rights."""
+    return make_user("persondata", personal_data_group_ensure())
+
+
+@pytest.fixture
+def officer_client(officer):
+    client = Client()
+    client.force_login(officer)
+    return client
 
 
 @pytest.fixture

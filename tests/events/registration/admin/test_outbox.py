@@ -65,3 +65,36 @@ def test_menu_shows_the_registration_tools_to_coordinators(coordinator_client):
     html = coordinator_client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("registration_admin:overview") in html
     assert reverse("registration_admin:person") in html
+
+
+def test_outbox_of_another_organisation_is_neither_listed_nor_shown_nor_retried(stranger_client, failed_message):
+    index = stranger_client.get(reverse("udbakke:index"))
+    assert index.status_code == 200
+    assert failed_message.to_email not in index.content.decode()
+    found = stranger_client.get(reverse("udbakke:index_results"), {"q": failed_message.to_email})
+    assert failed_message.to_email not in found.content.decode()
+    assert stranger_client.get(reverse("udbakke:inspect", args=[failed_message.pk])).status_code == 404
+    stranger_client.post(reverse("registration_admin:outbox_retry"), {"ids": [failed_message.pk]})
+    failed_message.refresh_from_db()
+    assert failed_message.status == OutboxStatus.FAILED
+    assert mail.outbox == []
+
+
+def test_outbox_without_an_offering_is_for_the_personal_data_officer_only(
+    coordinator_client, officer_client, failed_message
+):
+    """An e-mail whose registration went with its deleted offering belongs to no organisation."""
+    failed_message.registration = None
+    failed_message.save()
+    assert failed_message.to_email not in coordinator_client.get(reverse("udbakke:index")).content.decode()
+    assert failed_message.to_email in officer_client.get(reverse("udbakke:index")).content.decode()
+    assert officer_client.get(reverse("udbakke:inspect", args=[failed_message.pk])).status_code == 200
+
+
+def test_outbox_retry_ignores_ids_that_are_no_number(coordinator_client, failed_message):
+    response = coordinator_client.post(
+        reverse("registration_admin:outbox_retry"), {"ids": ["²", "99999999999999999999999", "x"]}
+    )
+    assert response.status_code == 302
+    failed_message.refresh_from_db()
+    assert failed_message.status == OutboxStatus.FAILED

@@ -76,13 +76,42 @@ def test_overview_query_count_does_not_grow_with_offerings(admin_client, organis
     assert queries() == few
 
 
-def test_overview_links_only_the_offerings_the_user_may_edit(stranger_client, coordinator_client, filled):
+def test_overview_lists_only_the_offerings_the_user_may_edit(stranger_client, coordinator_client, filled):
     url = offering_url(filled)
-    assert url in overview(coordinator_client).content.decode()
+    own = overview(coordinator_client)
+    assert url in own.content.decode()
+    assert own.context["total"] == 3
     other = overview(stranger_client)
     assert other.status_code == 200
-    assert "Temadag om læselyst" in other.content.decode()
-    assert url not in other.content.decode()
+    assert "Temadag om læselyst" not in other.content.decode()
+    assert other.context["per_offering"] == [] and other.context["total"] == 0
+    assert other.context["per_library"] == []
+    assert "Tallene gælder de tilbud, du kan redigere" in other.content.decode()
+
+
+def test_overview_shows_every_offering_to_the_personal_data_officer_without_links(officer_client, filled):
+    response = overview(officer_client)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Temadag om læselyst" in html and response.context["total"] == 3
+    assert offering_url(filled) not in html  # one offering's participants follow the right to edit its page
+
+
+def test_scoped_overview_query_count_does_not_grow_with_offerings(coordinator_client, organisation, library):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert overview(coordinator_client).status_code == 200
+        return len(captured)
+
+    def offering_with_one(n: int):
+        event = EventPageFactory(parent=organisation, registration_enabled=True, capacity=5)
+        register(event, library, [ParticipantData("A", f"a{n}@example.org")])
+
+    offering_with_one(1)
+    few = queries()
+    for n in range(2, 6):
+        offering_with_one(n)
+    assert queries() == few
 
 
 def test_overview_for_coordinators_with_the_permission_only(coordinator_client, client, filled):
