@@ -106,6 +106,8 @@ class OutboxViewSet(ModelViewSet):
     add_to_admin_menu = False
     inspect_view_enabled = True
     copy_view_enabled = False
+    # network.converters: an id the database cannot hold is a 404, not an OverflowError.
+    pk_path_converter = "id"
     # No one may add or edit (see OutboxPermissionPolicy); the form is only there because the viewset requires one.
     exclude_form_fields = []
     list_display = [
