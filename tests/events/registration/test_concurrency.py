@@ -6,6 +6,7 @@ On PostgreSQL through a live server (concurrent transactions); on SQLite through
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import re
 import sqlite3
@@ -23,6 +24,7 @@ from django.core import mail, signing
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.test.testcases import LiveServerThread
+from django.utils import timezone
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
@@ -30,7 +32,16 @@ from wagtail.models import Locale, Page
 import pytest
 
 from events.registration import confirmation, selectors
-from events.registration.models import OutboxMessage, OutboxStatus, Participant, ParticipantStatus, Registration
+from events.registration.models import (
+    ContactStatus,
+    LogAction,
+    OutboxMessage,
+    OutboxStatus,
+    Participant,
+    ParticipantStatus,
+    Registration,
+    RegistrationLogEntry,
+)
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
 from network.demo.site import site_ensure_structure
@@ -344,6 +355,38 @@ def test_cancellations_racing_with_new_registrations(live_url, offering):
     assert outbox_kinds() == kinds(
         cancelled=5, contact_cancelled=5, promoted=5, contact_promoted=5, contact_receipt=10, waiting=10
     )
+
+
+@postgresql_only
+def test_holds_that_ran_out_are_released_once_while_registrations_race(live_url, offering):
+    """Every seat is held by a contact who never confirmed, and the holds have run out; no worker runs. 20 libraries
+    register at once: the first under the lock releases the holds (each participant cancelled and logged once), the
+    seats go in order of arrival, the queue has no gaps."""
+    libraries = list(Library.objects.order_by("pk")[: CAPACITY + 20])
+    past = timezone.now() - dt.timedelta(minutes=1)
+    for n, library in enumerate(libraries[:CAPACITY], 1):
+        held = registration_create(
+            offering=offering,
+            library=library,
+            contact_name=f"Kontakt {n}",
+            contact_email=f"holdt-{n}@example.org",
+            participants=[ParticipantData(f"Holdt {n}", f"holdt-deltager-{n}@example.org")],
+            consent=True,
+            contact_confirmed=False,
+        )
+        Registration.objects.filter(pk=held.registration.pk).update(hold_until=past)
+
+    outcomes = register_at_once(live_url, offering, libraries[CAPACITY:], "c")
+
+    assert_all_registered(outcomes)
+    tally = assert_seats_invariants(offering)
+    assert tally == {"confirmed": CAPACITY, "waiting": 20 - CAPACITY, "cancelled": CAPACITY}
+    held = Participant.objects.filter(email__startswith="holdt-deltager")
+    assert set(held.values_list("status", flat=True)) == {ParticipantStatus.CANCELLED}
+    assert RegistrationLogEntry.objects.filter(action=LogAction.EXPIRED).count() == CAPACITY
+    assert set(
+        Registration.objects.filter(contact_email__startswith="holdt").values_list("contact_status", flat=True)
+    ) == {ContactStatus.EXPIRED}
 
 
 @postgresql_only
