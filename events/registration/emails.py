@@ -6,14 +6,21 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from .models import OutboxMessage, Participant, Registration
 from .outbox import send_after_commit, site_root, template_context
 
 
 def manage_url(registration: Registration, token: str) -> str:
-    path = reverse("registration_manage", args=[registration.public_id, token])
-    return site_root() + path
+    """The manage link: the token in the query string, which the view takes into the session and drops (no log,
+    no history keeps it; README, "Tokens out of logs")."""
+    return link_url("registration_manage", registration, token)
+
+
+def link_url(name: str, registration: Registration, token: str) -> str:
+    path = reverse(name, args=[registration.public_id])
+    return f"{site_root()}{path}?{urlencode({'adgang': token})}"
 
 
 def compose(
@@ -50,6 +57,15 @@ def _person(participant: Participant) -> list:
 # --- The messages of each change -----------------------------------------------------------------------------------
 
 
+def confirmation_request(registration: Registration, token: str, participants: list) -> None:
+    """The only message of an unconfirmed registration: to the contact, with the confirmation link. It carries none
+    of the text typed into the form (names), so a stranger's address given as the contact's is sent nothing of it."""
+    context = {"manage_url": link_url("registration_confirm", registration, token), "participants": participants}
+    send_after_commit(
+        compose("contact_confirm", registration.contact_email, "contact_confirm", context, registration=registration)
+    )
+
+
 def registered(registration: Registration, token: str, confirmed: list, waiting: list) -> None:
     """The receipt and each participant's message; `waiting` hold their `position` in the queue."""
     context = {"manage_url": manage_url(registration, token), "confirmed": confirmed, "waiting": waiting}
@@ -60,6 +76,8 @@ def registered(registration: Registration, token: str, confirmed: list, waiting:
 
 
 def added(registration: Registration, confirmed: list, waiting: list) -> None:
+    if not registration.is_contact_confirmed:
+        return  # they hear of it when the contact confirms
     send_after_commit(*_to_participants(registration, confirmed, waiting))
 
 
@@ -73,6 +91,8 @@ def _to_participants(registration: Registration, confirmed: list, waiting: list)
 
 
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
+    if not registration.is_contact_confirmed:
+        return  # nobody was told of the registration yet
     messages = [
         compose("cancelled", p.email, "participant_cancelled", {"participant": p}, registration=registration)
         for p in participants
@@ -92,6 +112,8 @@ def cancelled(registration: Registration, participants: list[Participant]) -> No
 
 def promoted(participant: Participant) -> None:
     registration = participant.registration
+    if not registration.is_contact_confirmed:
+        return  # the participant hears of the seat when the contact confirms
     context = {"participant": participant}
     messages = [
         compose(

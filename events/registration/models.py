@@ -54,6 +54,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class ContactStatus(models.TextChoices):
+    """Has the contact shown the e-mail address is theirs (a link)? Until then nobody else is written to."""
+
+    CONFIRMED = "confirmed", _("Bekræftet")
+    UNCONFIRMED = "unconfirmed", _("Ikke bekræftet")
+    EXPIRED = "expired", _("Udløbet, ikke bekræftet")
+
+
 class Registration(models.Model):
     """One submission: a library's contact registers one or more participants for one offering."""
 
@@ -66,6 +74,12 @@ class Registration(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Only a hash of the manage token is kept: the link itself is in the contact's e-mail alone.
     token_hash = models.CharField(max_length=64, editable=False)
+    # An unconfirmed registration holds its seats until `hold_until`; the confirmation link is kept as a hash too.
+    contact_status = models.CharField(
+        _("kontaktpersonens bekræftelse"), max_length=12, choices=ContactStatus.choices, default=ContactStatus.CONFIRMED
+    )
+    hold_until = models.DateTimeField(_("pladserne holdes til"), null=True, blank=True)
+    confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     library = models.ForeignKey(
         "network.Library", verbose_name=_("bibliotek"), on_delete=models.PROTECT, related_name="registrations"
     )
@@ -82,7 +96,13 @@ class Registration(models.Model):
         verbose_name = _("tilmelding")
         verbose_name_plural = _("tilmeldinger")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["contact_email", "created_at"], name="registration_contact")]
+        indexes = [
+            models.Index(fields=["contact_email", "created_at"], name="registration_contact"),
+            # The holds that may expire: few rows, read on every change of seats.
+            models.Index(
+                fields=["offering", "hold_until"], name="registration_hold", condition=Q(contact_status="unconfirmed")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.library} · {self.offering_id} · {self.created_at:%Y-%m-%d}"
@@ -95,6 +115,18 @@ class Registration(models.Model):
 
     def token_matches(self, token: str) -> bool:
         return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
+
+    def set_confirm_token(self) -> str:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.confirm_token_hash = hash_token(token)
+        return token
+
+    def confirm_token_matches(self, token: str) -> bool:
+        return bool(self.confirm_token_hash) and hmac.compare_digest(self.confirm_token_hash, hash_token(token or ""))
+
+    @property
+    def is_contact_confirmed(self) -> bool:
+        return self.contact_status == ContactStatus.CONFIRMED
 
 
 class Participant(models.Model):
@@ -148,6 +180,18 @@ class Participant(models.Model):
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
 
+    @property
+    def status_label(self) -> str:
+        """The status as coordinators see it: a seat held for a contact who has not confirmed says so."""
+        contact = self.registration.contact_status
+        if contact == ContactStatus.UNCONFIRMED and self.status == ParticipantStatus.CONFIRMED:
+            return _("Plads holdt, ikke bekræftet")
+        if contact == ContactStatus.UNCONFIRMED and self.status == ParticipantStatus.WAITING:
+            return _("Venteliste, ikke bekræftet")
+        if contact == ContactStatus.EXPIRED and self.status == ParticipantStatus.CANCELLED:
+            return _("Udløbet, ikke bekræftet")
+        return self.get_status_display()
+
 
 class SessionAttendance(models.Model):
     """Whether a participant took part in one course day (recorded by a coordinator)."""
@@ -177,6 +221,8 @@ class LogAction(models.TextChoices):
     EXPORTED = "exported", _("Persondata udleveret")
     ERASED = "erased", _("Persondata slettet")
     ANONYMISED = "anonymised", _("Anonymiseret efter opbevaringsperioden")
+    CONFIRMED = "confirmed", _("E-mail bekræftet")
+    EXPIRED = "expired", _("Udløbet, e-mail ikke bekræftet")
 
 
 class RegistrationLogEntry(models.Model):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
-from .models import Participant, ParticipantStatus
+from .models import ContactStatus, Participant, ParticipantStatus
 
 
 def reminders_queue_due(*, now: dt.datetime | None = None) -> int:
@@ -23,6 +23,7 @@ def reminders_queue_due(*, now: dt.datetime | None = None) -> int:
         offering__start__gt=now,
         offering__start__lte=horizon,
         offering__live=True,
+        registration__contact_status=ContactStatus.CONFIRMED,
     ).exclude(email="")
     count = 0
     for participant in due.select_related("registration__offering", "registration__library"):

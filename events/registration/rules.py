@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,7 @@ from network.dates import format_range
 from network.models import Library, OfferingPage
 
 from .errors import RegistrationError
-from .models import Participant, Registration
+from .models import ContactStatus, Participant, Registration
 from .selectors import offering_change_deadline, offering_closes_at, offering_first_opening
 from .values import ACTIVE, Actor, ParticipantData
 
@@ -42,8 +43,9 @@ def check_open(offering: OfferingPage, library: Library, now: dt.datetime) -> No
                 raise RegistrationError(message, "not_eligible")
 
 
-def check_participants(participants: list[ParticipantData], offering: OfferingPage) -> None:
-    """Rules on the submitted list itself (the form has checked each field)."""
+def check_participants(participants: list[ParticipantData], offering: OfferingPage, now: dt.datetime) -> None:
+    """Rules on the submitted list itself (the form has checked each field). A seat held for a contact who did not
+    confirm in time does not count: the hold is released under the lock, before the seats are given."""
     if not participants:
         raise RegistrationError(_("Tilmeld mindst én deltager."), "no_participants")
     limit = settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION
@@ -61,11 +63,9 @@ def check_participants(participants: list[ParticipantData], offering: OfferingPa
             raise RegistrationError(_("Vælg et af tilbuddets spor."), "track")
     if offering.registration_tracks and any(not p.track for p in participants):
         raise RegistrationError(_("Vælg et spor for hver deltager."), "track")
-    taken = set(
-        Participant.objects.filter(offering=offering, status__in=ACTIVE, email__in=emails_seen).values_list(
-            "email", flat=True
-        )
-    )
+    active = Participant.objects.filter(offering=offering, status__in=ACTIVE, email__in=emails_seen)
+    run_out = Q(registration__contact_status=ContactStatus.UNCONFIRMED, registration__hold_until__lte=now)
+    taken = set(active.exclude(run_out).values_list("email", flat=True))
     if taken:
         raise RegistrationError(
             _("Allerede tilmeldt: %(emails)s.") % {"emails": ", ".join(sorted(taken))}, "already_registered"

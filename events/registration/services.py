@@ -22,6 +22,7 @@ from . import emails
 from .errors import RegistrationError
 from .locking import offering_lock
 from .models import (
+    ContactStatus,
     LogAction,
     Participant,
     ParticipantStatus,
@@ -30,16 +31,20 @@ from .models import (
     SessionAttendance,
 )
 from .rules import check_changes_allowed, check_library_limit, check_open, check_participants
-from .selectors import attendance_grid, course_days, offering_seats_left
+from .selectors import attendance_grid, course_days, offering_seats_left, waiting_positions
 from .values import ACTIVE, CONTACT, SYSTEM, Actor, ParticipantData
 
 
 @dataclasses.dataclass
 class RegistrationResult:
+    """`token` opens the manage page (blank until the contact has confirmed the address); `confirm_token` is the one
+    the confirmation e-mail carries (blank when the address was confirmed already)."""
+
     registration: Registration
     token: str
     confirmed: list[Participant]
     waiting: list[Participant]
+    confirm_token: str = ""
 
 
 # --- The log -------------------------------------------------------------------------------------------------------
@@ -165,8 +170,29 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
     return confirmed, waiting
 
 
+def _holds_release(offering: OfferingPage, now: dt.datetime) -> bool:
+    """Cancel the participants of holds that ran out unconfirmed (nobody is told: nobody was told of them).
+    Call under the lock; whether any seat or place was freed. The caller gives freed seats on (`_seats_fill`)."""
+    expired = list(
+        Registration.objects.filter(
+            offering_id=offering.pk, contact_status=ContactStatus.UNCONFIRMED, hold_until__lte=now
+        ).values_list("pk", flat=True)
+    )
+    if not expired:
+        return False
+    Registration.objects.filter(pk__in=expired).update(contact_status=ContactStatus.EXPIRED)
+    freed = list(
+        Participant.objects.filter(registration_id__in=expired, status__in=ACTIVE).select_related("registration")
+    )
+    if freed:
+        _set_status(freed, ParticipantStatus.CANCELLED, now)
+        _log_each(LogAction.EXPIRED, SYSTEM, freed, now)
+    return bool(freed)
+
+
 def _seats_fill(offering: OfferingPage, now: dt.datetime) -> list[Participant]:
     """Promote from the waiting list, first come first served, while seats are free. Call under the lock."""
+    _holds_release(offering, now)
     free = offering_seats_left(offering=offering)
     queue = Participant.objects.filter(offering=offering, status=ParticipantStatus.WAITING).order_by("queued_at", "pk")
     promoted = list(
@@ -188,10 +214,13 @@ def registration_create(
     contact_email: str,
     participants: list[ParticipantData],
     consent: bool,
+    contact_confirmed: bool,
     language: str = "",
     now: dt.datetime | None = None,
 ) -> RegistrationResult:
-    """Register participants from one library. Raises RegistrationError (nothing is written) when a rule refuses."""
+    """Register participants from one library. Raises RegistrationError (nothing is written) when a rule refuses.
+    Unless `contact_confirmed` (this browser confirmed the address before), the seats are held for
+    REGISTRATION_HOLD_MINUTES and only the contact is written to, with a confirmation link (`registration_confirm`)."""
     now = now or timezone.now()
     if not consent:
         raise RegistrationError(_("Du skal acceptere privatlivserklæringen for at tilmelde."), "consent")
@@ -201,7 +230,7 @@ def registration_create(
         # while seats are counted and given. An e-mail taken meanwhile is refused by the unique constraint.
         offering = OfferingPage.objects.get(pk=offering.pk)  # fresh
         check_open(offering, library, now)
-        check_participants(participants, offering)
+        check_participants(participants, offering, now)
         registration = Registration(
             offering=offering,
             library=library,
@@ -212,9 +241,16 @@ def registration_create(
             created_at=now,
             language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         )
-        token = registration.set_new_token()
+        token = confirm_token = ""
+        if contact_confirmed:
+            token = registration.set_new_token()
+        else:
+            confirm_token = registration.set_confirm_token()
+            registration.contact_status = ContactStatus.UNCONFIRMED
+            registration.hold_until = now + dt.timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES)
         registration.save()
         offering_lock(offering_id=offering.pk)  # until commit: the seats, the library's maximum, the queue
+        _holds_give_on(offering, now)
         check_library_limit(offering, library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
         log_entry_create(
@@ -223,8 +259,67 @@ def registration_create(
             actor=CONTACT,
             detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter",
         )
+        if contact_confirmed:
+            emails.registered(registration, token, confirmed, waiting)
+        else:
+            emails.confirmation_request(registration, confirm_token, confirmed + waiting)
+    return RegistrationResult(registration, token, confirmed, waiting, confirm_token)
+
+
+def _holds_give_on(offering: OfferingPage, now: dt.datetime) -> None:
+    """Under the lock, before seats are counted: expired holds free their seats, and the waiting list gets them first,
+    so the holds run out on time even when no worker runs `expire_registration_holds`."""
+    if _holds_release(offering, now) and now < offering.end:
+        _seats_fill(offering, now)
+
+
+def registration_confirm(*, registration: Registration, now: dt.datetime | None = None) -> str:
+    """The contact has opened the confirmation link in time: the registration is confirmed, the contact gets the receipt
+    with the manage link (the token returned) and each participant hears of their seat or place. Already confirmed: "".
+    Raises RegistrationError ("expired") when the hold has run out; then nothing changes."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        # Under the lock: the hold cannot run out (`_holds_release`) between this check and the confirmation.
+        offering_lock(offering_id=registration.offering_id)
+        registration = Registration.objects.select_related("offering", "library").get(pk=registration.pk)
+        if registration.contact_status == ContactStatus.CONFIRMED:
+            return ""
+        if registration.contact_status == ContactStatus.EXPIRED or registration.hold_until <= now:
+            raise RegistrationError(
+                _(
+                    "Linket er udløbet, og pladserne er givet videre. Tilmeld deltagerne igen, "
+                    "hvis der stadig er plads."
+                ),
+                "expired",
+            )
+        token = registration.set_new_token()
+        registration.contact_status = ContactStatus.CONFIRMED
+        registration.hold_until = None
+        registration.save(update_fields=["token_hash", "contact_status", "hold_until"])
+        log_entry_create(registration=registration, action=LogAction.CONFIRMED, actor=CONTACT, now=now)
+        participants = list(registration.participants.filter(status__in=ACTIVE).order_by("queued_at", "pk"))
+        waiting = [p for p in participants if p.status == ParticipantStatus.WAITING]
+        positions = waiting_positions(offering_id=registration.offering_id) if waiting else {}
+        for participant in waiting:
+            participant.position = positions.get(participant.pk)
+        confirmed = [p for p in participants if p.status == ParticipantStatus.CONFIRMED]
         emails.registered(registration, token, confirmed, waiting)
-    return RegistrationResult(registration, token, confirmed, waiting)
+    return token
+
+
+def registration_holds_expire(*, now: dt.datetime | None = None) -> int:
+    """Free the seats of every hold that ran out unconfirmed, offering by offering under its lock, and give them to
+    the waiting lists; the number of registrations expired. For the worker's schedule: each change of seats does it
+    for its own offering as well."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(contact_status=ContactStatus.UNCONFIRMED, hold_until__lte=now)
+    expired = 0
+    for offering_id in sorted(set(due.values_list("offering_id", flat=True))):
+        with transaction.atomic(durable=True):
+            offering_lock(offering_id=offering_id, timed=False)
+            expired += due.filter(offering_id=offering_id).count()
+            _holds_give_on(OfferingPage.objects.get(pk=offering_id), now)
+    return expired
 
 
 def participants_add(
@@ -238,8 +333,12 @@ def participants_add(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         offering = _locked_for_change(registration, actor, now)
+        _holds_give_on(offering, now)
+        registration.refresh_from_db(fields=["contact_status"])
+        if registration.contact_status == ContactStatus.EXPIRED:
+            raise RegistrationError(_("Tilmeldingen er udløbet, fordi e-mailen ikke blev bekræftet i tide."), "expired")
         check_open(offering, registration.library, now)
-        check_participants(participants, offering)
+        check_participants(participants, offering, now)
         check_library_limit(offering, registration.library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
         _log_each(LogAction.ADDED, actor, confirmed + waiting, now)
@@ -278,6 +377,7 @@ def participant_promote(*, participant: Participant, actor: Actor, now: dt.datet
     with transaction.atomic(durable=True):
         offering_lock(offering_id=participant.offering_id, timed=False)
         offering = OfferingPage.objects.get(pk=participant.offering_id)
+        _holds_give_on(offering, now)
         participant = Participant.objects.select_related("registration").get(pk=participant.pk)
         if participant.status != ParticipantStatus.WAITING:
             raise RegistrationError(_("Deltageren står ikke på ventelisten."), "not_waiting")

@@ -2,8 +2,17 @@ from django.urls import path
 
 from . import views
 
+# The manage and confirmation links carry their token in the query string (`?adgang=`), which the views move into the
+# session; the two routes with the token in the path keep links in e-mails sent before working.
 urlpatterns = [
     path("<id:page_id>/", views.register, name="registration_form"),
-    path("<uuid:public_id>/<str:token>/", views.manage, name="registration_manage"),
-    path("<uuid:public_id>/<str:token>/kompetencelandskab/", views.landscape, name="registration_landscape"),
+    path("<uuid:public_id>/", views.manage, name="registration_manage"),
+    path("<uuid:public_id>/kompetencelandskab/", views.landscape, name="registration_landscape"),
+    path("<uuid:public_id>/bekraeft/", views.confirm, name="registration_confirm"),
+    path("<uuid:public_id>/<str:token>/", views.manage_old_link, name="registration_manage_old_link"),
+    path(
+        "<uuid:public_id>/<str:token>/kompetencelandskab/",
+        views.landscape_old_link,
+        name="registration_landscape_old_link",
+    ),
 ]

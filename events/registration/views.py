@@ -21,12 +21,12 @@ from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
-from . import ratelimit, selectors
+from . import confirmation, ratelimit, selectors
 from .errors import RegistrationError
 from .forms import CancelForm, RegistrationForm, participant_formset
 from .landscape import landscape_context
-from .models import ParticipantStatus
-from .services import participants_add, participants_cancel, registration_create
+from .models import ContactStatus, ParticipantStatus
+from .services import participants_add, participants_cancel, registration_confirm, registration_create
 
 DEFAULT_ROWS = 3
 # Markers in the cached empty form page (`_empty_form_page`), where each visitor's token and the seats left go.
@@ -58,8 +58,12 @@ def _rows(request) -> int:
     return min(max(rows, 1), settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION)
 
 
-def manage_path(registration, token: str) -> str:
-    return reverse("registration_manage", args=[registration.public_id, token])
+def manage_path(registration) -> str:
+    return reverse("registration_manage", args=[registration.public_id])
+
+
+# A confirmation link opened in this session: which registration it may confirm.
+CONFIRM_SESSION_KEY = "registration_confirm"
 
 
 def _private(response):
@@ -72,6 +76,36 @@ def _private(response):
 
 def _link_invalid(request):
     return _private(render(request, "registration/link_invalid.html", status=404))
+
+
+def _enter(request, public_id, token: str, to: str):
+    """A manage link (token in the query string, or in the path as e-mails sent before had it): the access goes into
+    the session and the browser is sent on to the address without the token."""
+    registration = selectors.registration_by_link(public_id=public_id, token=token)
+    if registration is None:
+        return _link_invalid(request)
+    confirmation.access_grant(request, registration)
+    return _private(redirect(reverse(to, args=[registration.public_id])))
+
+
+def _granted(request, public_id):
+    """The registration, when this session has opened its link; else None."""
+    registration = confirmation.registration_by_public_id(public_id)
+    if registration is None or not confirmation.access_granted(request, registration):
+        return None
+    return registration
+
+
+@never_cache
+@require_http_methods(["GET"])
+def manage_old_link(request, public_id, token: str):
+    return _enter(request, public_id, token, "registration_manage")
+
+
+@never_cache
+@require_http_methods(["GET"])
+def landscape_old_link(request, public_id, token: str):
+    return _enter(request, public_id, token, "registration_landscape")
 
 
 def _outcome_message(request, confirmed, waiting) -> None:
@@ -108,6 +142,7 @@ def register(request, page_id: int):
             form.add_error(None, _("Der er sendt for mange tilmeldinger herfra. Vent en time, og prøv igen."))
             status = 429
         elif form.is_valid() and formset.is_valid():
+            remembered = confirmation.address_remembered(request, form.cleaned_data["contact_email"])
             try:
                 result = registration_create(
                     offering=offering,
@@ -116,14 +151,19 @@ def register(request, page_id: int):
                     contact_email=form.cleaned_data["contact_email"],
                     participants=formset.participants(),
                     consent=form.cleaned_data["consent"],
+                    contact_confirmed=remembered,
                     language=request.LANGUAGE_CODE,
                 )
             except RegistrationError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Tak! Tilmeldingen er modtaget. Vi har sendt en kvittering på e-mail."))
+                confirmation.access_grant(request, result.registration)
+                if remembered:
+                    messages.success(request, _("Tak! Tilmeldingen er modtaget. Vi har sendt en kvittering på e-mail."))
+                else:
+                    messages.warning(request, _("Bekræft tilmeldingen med linket i den e-mail, vi har sendt dig."))
                 _outcome_message(request, result.confirmed, result.waiting)
-                return redirect(manage_path(result.registration, result.token))
+                return _private(redirect(manage_path(result.registration)))
     else:
         page = _empty_form_page(request, offering, rows)
         if page is not None:
@@ -186,14 +226,19 @@ def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def manage(request, public_id, token: str):
-    registration = selectors.registration_by_link(public_id=public_id, token=token)
+def manage(request, public_id):
+    if confirmation.TOKEN_PARAMETER in request.GET:
+        return _enter(request, public_id, request.GET[confirmation.TOKEN_PARAMETER], "registration_manage")
+    registration = _granted(request, public_id)
     if registration is None:
         return _link_invalid(request)
     offering = registration.offering.specific
     registration.offering = offering
     now = timezone.now()
-    can_change = now < selectors.offering_change_deadline(offering=offering) and now < offering.end
+    expired = registration.contact_status == ContactStatus.EXPIRED or (
+        registration.contact_status == ContactStatus.UNCONFIRMED and registration.hold_until <= now
+    )
+    can_change = not expired and now < selectors.offering_change_deadline(offering=offering) and now < offering.end
     add_formset = participant_formset(extra=1)(
         request.POST if request.POST.get("action") == "add" else None,
         prefix="add",
@@ -240,21 +285,70 @@ def manage(request, public_id, token: str):
         "can_change": can_change,
         "change_deadline": selectors.offering_change_deadline(offering=offering),
         "add_formset": add_formset,
-        "landscape_url": reverse("registration_landscape", args=[registration.public_id, token]),
+        "landscape_url": reverse("registration_landscape", args=[registration.public_id]),
+        "expired": expired,
     }
     return _private(render(request, "registration/manage.html", context))
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, public_id):
+    """The contact's confirmation link: a page with one button (a mail scanner that opens the link confirms nothing).
+    Confirmed in time, the colleagues are written to; after the hold ran out, a message and no change."""
+    if confirmation.TOKEN_PARAMETER in request.GET:
+        token = request.GET[confirmation.TOKEN_PARAMETER]
+        registration = confirmation.registration_by_confirm_link(public_id=public_id, token=token)
+        if registration is None:
+            return _link_invalid(request)
+        request.session[CONFIRM_SESSION_KEY] = str(registration.public_id)
+        return _private(redirect(reverse("registration_confirm", args=[registration.public_id])))
+    registration = confirmation.registration_by_public_id(public_id)
+    if registration is None or request.session.get(CONFIRM_SESSION_KEY) != str(registration.public_id):
+        return _link_invalid(request)
+    if registration.is_contact_confirmed:
+        confirmation.access_grant(request, registration)
+        messages.info(request, _("Tilmeldingen er allerede bekræftet."))
+        return _private(redirect(manage_path(registration)))
+    error, status = "", 200
+    if registration.contact_status == ContactStatus.EXPIRED or registration.hold_until <= timezone.now():
+        error, status = _("Linket er udløbet, og pladserne er givet videre."), 410
+    elif request.method == "POST":
+        try:
+            registration_confirm(registration=registration)
+        except RegistrationError as refused:
+            error, status = refused.message, 410 if refused.code == "expired" else 409
+        else:
+            confirmation.access_grant(request, registration)
+            messages.success(
+                request, _("Tak! Tilmeldingen er bekræftet. Kollegerne får deres bekræftelse, og du får en kvittering.")
+            )
+            response = redirect(manage_path(registration))
+            if request.POST.get("remember"):
+                confirmation.address_remember(request, response, registration.contact_email)
+            return _private(response)
+    context = {
+        "page": registration.offering,
+        "offering": registration.offering,
+        "registration": registration,
+        "participants": registration.participants.exclude(status=ParticipantStatus.CANCELLED),
+        "error": error,
+    }
+    return _private(render(request, "registration/confirm.html", context, status=status))
+
+
+@never_cache
 @require_http_methods(["GET"])
-def landscape(request, public_id, token: str):
+def landscape(request, public_id):
     """The competency landscape of the registration's library, for its contact: aggregated counts, no names."""
-    registration = selectors.registration_by_link(public_id=public_id, token=token)
+    if confirmation.TOKEN_PARAMETER in request.GET:
+        return _enter(request, public_id, request.GET[confirmation.TOKEN_PARAMETER], "registration_landscape")
+    registration = _granted(request, public_id)
     if registration is None:
         return _link_invalid(request)
     context = {
         "registration": registration,
-        "manage_url": manage_path(registration, token),
+        "manage_url": manage_path(registration),
         **landscape_context(registration.library, request.GET),
     }
     return _private(render(request, "registration/landscape.html", context))

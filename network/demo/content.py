@@ -744,6 +744,7 @@ class DemoLoader:
                         for i in range(1, count + 1)
                     ],
                     consent=True,
+                    contact_confirmed=True,
                 )
                 self.report.note(True)
 

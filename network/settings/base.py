@@ -159,6 +159,8 @@ REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION = 25
 REGISTRATION_RATE_LIMIT_PER_IP = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_IP", "30"))
 REGISTRATION_RATE_LIMIT_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_EMAIL", "10"))
 REGISTRATION_PRIVACY_NOTICE_VERSION = "2026-11"
+# Minutes the seats of a contact who has not yet confirmed the e-mail address (a link) are held; then they are freed.
+REGISTRATION_HOLD_MINUTES = int(os.environ.get("REGISTRATION_HOLD_MINUTES", "60"))
 # Test-only switch: False lets the concurrency test show that, without the lock, seats are overbooked.
 REGISTRATION_LOCKING = True
 # Seconds a change waits for its offering's lock (PostgreSQL) before the visitor is asked to try again; 0: no limit.

@@ -3,6 +3,8 @@ the production settings, on PostgreSQL (DATABASE_URL's server).
 
 Each client is a thread that repeats: GET the public form (CSRF cookie and token), POST one registration with one
 participant, expect a 302 to the manage page. The run stops after --registrations registrations (or --seconds).
+The contacts' addresses are new to the site: each registration holds its seat unconfirmed and writes one e-mail, the
+confirmation request (README, Registration).
 One offering with --capacity seats and a waiting list is reset before every run, so the first `capacity` people get
 a seat and the rest join the waiting list: both paths are measured, all through the offering's lock.
 
@@ -54,7 +56,7 @@ SLUG = "bench-tilmelding"
 P95_TARGET_MS = 200.0
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
-MANAGE = re.compile(r"^/tilmelding/[0-9a-f-]{36}/[A-Za-z0-9_-]+/$")
+MANAGE = re.compile(r"^/tilmelding/[0-9a-f-]{36}/$")  # the manage page, without a token
 
 SETUP = """
 import datetime as dt, json

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from io import StringIO
 
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -106,8 +107,14 @@ def register_one_participant(page, base: str, prefix: str, form_path: str) -> st
     page.locator("#id_participants-0-email").fill(f"et{len(prefix)}@example.org")
     page.locator("#id_consent").check()
     page.locator("form.registration-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/[^/]+/$"))
+    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/$"))
     return page.url.removeprefix(base).removeprefix("/en")
+
+
+def confirmation_link(contact: str) -> str:
+    """The path of the confirmation link e-mailed to `contact` (with its language prefix)."""
+    message = next(m for m in reversed(mail.outbox) if m.to == [contact])
+    return re.search(r"http://[^/\s]+(/\S*tilmelding/[0-9a-f-]{36}/bekraeft/\?adgang=[\w-]+)", message.body).group(1)
 
 
 def check_registration_errors_are_announced(page) -> None:
@@ -218,6 +225,8 @@ def test_every_page_type_passes_axe_works_by_keyboard_and_prints(live_server, br
             manage = register_one_participant(page, base, prefix, form_path)
             if found := scan(page, f"{base}{prefix}{manage}"):
                 failures[prefix + manage] = found
+            if found := scan(page, base + confirmation_link(f"kontakt{len(prefix)}@example.org")):
+                failures[f"{prefix}/tilmelding/<id>/bekraeft/"] = found
             if not prefix:
                 check_keyboard(page, base, form_path)
                 # The participant list prints on A4, without the cancel buttons and the form to add more.

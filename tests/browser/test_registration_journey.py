@@ -52,16 +52,30 @@ def test_contact_registers_three_cancels_one_and_the_waiting_list_moves_up(live_
         page.locator(f"#id_participants-{i}-name").fill(name)
         page.locator(f"#id_participants-{i}-email").fill(email)
     page.get_by_label(re.compile("Jeg har læst privatlivserklæringen")).check()
+    already = len(mail.outbox)  # the demo's own registrations
     page.get_by_role("button", name="Send tilmelding").click()
-    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/"))
+    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/$"))
+    assert "Bekræft tilmeldingen med linket" in page.locator(".messages").inner_text()
     assert "2 deltagere har fået plads." in page.locator(".messages").inner_text()
     assert "Venteliste (nummer 1)" in page.locator("tr", has_text="Medarbejder Tre").inner_text()
+    # Nobody but the contact hears of it before the contact's address is confirmed.
+    assert [m.to for m in mail.outbox[already:]] == [["kontakt@example.org"]]
 
-    # Open the manage link from the contact's e-mail, in a fresh visit.
-    receipt = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
-    link = re.search(r"(/tilmelding/[0-9a-f-]{36}/[^\s/]+/)", receipt.body).group(1)
+    # Confirm from the contact's e-mail, in a fresh visit: the colleagues are told.
+    link = re.search(r"(/tilmelding/[0-9a-f-]{36}/bekraeft/\?adgang=[\w-]+)", mail.outbox[already].body).group(1)
     page.context.clear_cookies()
     page.goto(f"{base}{link}")
+    page.get_by_role("button", name="Bekræft og send til kollegerne").click()
+    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/$"))
+    assert "Tilmeldingen er bekræftet." in page.locator(".messages").inner_text()
+    assert {m.to[0] for m in mail.outbox[already:]} == {"kontakt@example.org", *(e for _n, e in COLLEAGUES)}
+
+    # Open the manage link from the contact's receipt, in a fresh visit: the token leaves the address bar.
+    receipt = next(m for m in mail.outbox[already:] if m.subject.startswith("Tilmelding modtaget"))
+    link = re.search(r"(/tilmelding/[0-9a-f-]{36}/\?adgang=[\w-]+)", receipt.body).group(1)
+    page.context.clear_cookies()
+    page.goto(f"{base}{link}")
+    assert page.url == f"{base}{link.split('?')[0]}"
     assert page.locator("h1").inner_text() == "Din tilmelding"
 
     # Cancel one colleague: the first on the waiting list gets the seat, and is told.

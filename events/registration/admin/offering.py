@@ -139,7 +139,7 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
             job_title=item.job_title,
             track=item.get_track_display(),
             needs=item.needs,
-            status=item.get_status_display(),
+            status=item.status_label,
             position=self.positions.get(item.pk, ""),
             contact_name=registration.contact_name,
             contact_email=registration.contact_email,

@@ -25,6 +25,7 @@ def register(offering, library, participants, **kwargs):
     kwargs.setdefault("contact_name", "Kontaktperson")
     kwargs.setdefault("contact_email", "kontakt@example.org")
     kwargs.setdefault("consent", True)
+    kwargs.setdefault("contact_confirmed", True)
     return registration_create(offering=offering, library=library, participants=participants, **kwargs)
 
 

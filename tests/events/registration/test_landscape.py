@@ -226,14 +226,22 @@ def manage_link(library) -> tuple[Registration, str]:
 
 
 def public_url(registration, token: str) -> str:
-    return reverse("registration_landscape", args=[registration.public_id, token])
+    return f"/tilmelding/{registration.public_id}/kompetencelandskab/?adgang={token}"
+
+
+def opened(client, registration, token: str) -> str:
+    """The landscape's address once the e-mailed link has been opened in `client` (the access is in its session)."""
+    response = client.get(public_url(registration, token))
+    assert response.status_code == 302
+    return response.url
 
 
 def test_contact_sees_the_landscape_of_their_library(client, figures, frozen):
     registration, token = manage_link(figures.herning)
 
-    response = client.get(public_url(registration, token))
+    response = client.get(public_url(registration, token), follow=True)
 
+    assert response.redirect_chain == [(f"/tilmelding/{registration.public_id}/kompetencelandskab/", 302)]
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex"
     assert response["Referrer-Policy"] == "same-origin"
@@ -251,8 +259,8 @@ def test_contact_sees_the_landscape_of_their_library(client, figures, frozen):
 
 def test_manage_page_links_to_the_landscape(client, figures, frozen):
     registration, token = manage_link(figures.herning)
-    html = client.get(reverse("registration_manage", args=[registration.public_id, token])).content.decode()
-    assert public_url(registration, token) in html
+    html = client.get(f"/tilmelding/{registration.public_id}/?adgang={token}", follow=True).content.decode()
+    assert f'href="/tilmelding/{registration.public_id}/kompetencelandskab/"' in html
 
 
 @pytest.mark.parametrize("bad", ["forkert-token", "x" * 43, ""])
@@ -296,20 +304,20 @@ def test_a_token_of_another_registration_does_not_open_it(client, figures):
 
 def test_public_landscape_is_read_only_and_survives_a_bad_division(client, figures, frozen):
     registration, token = manage_link(figures.herning)
-    url = public_url(registration, token)
+    url = opened(client, registration, token)
     assert client.post(url).status_code == 405
     response = client.get(url, {"inddeling": ["halvaar", "<b>"]})
     assert response.status_code == 200
     assert "data-filter-error" in response.content.decode()
 
 
-# The registration with its library, the landscape (1), then the site's chrome in base.html (4).
-PUBLIC_QUERIES = 6
+# The session, the registration with its library, the landscape (1), then the site's chrome in base.html (4).
+PUBLIC_QUERIES = 7
 
 
 def test_public_landscape_query_count_is_pinned(client, figures, organisation, frozen, django_assert_num_queries):
     registration, token = manage_link(figures.herning)
-    url = public_url(registration, token)
+    url = opened(client, registration, token)
     client.get(url)  # warm the site caches
     with django_assert_num_queries(PUBLIC_QUERIES):
         assert client.get(url).status_code == 200

@@ -171,7 +171,7 @@ def test_a_registration_stores_its_messages_and_the_task_renders_them(
 
     assert {m.status for m in OutboxMessage.objects.all()} == {OutboxStatus.SENT}
     receipt = OutboxMessage.objects.get(kind="contact_receipt")
-    assert f"/tilmelding/{result.registration.public_id}/{result.token}/" in receipt.body_text
+    assert f"/tilmelding/{result.registration.public_id}/?adgang={result.token}" in receipt.body_text
     assert "som nummer 1." in OutboxMessage.objects.get(kind="waiting").body_text
     confirmed = OutboxMessage.objects.get(kind="confirmed")
     assert confirmed.attachments[0]["content"].startswith("BEGIN:VCALENDAR")

@@ -300,7 +300,7 @@ def test_emails_go_to_contact_and_each_participant_with_a_calendar_for_confirmed
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {"kontakt@example.org", "deltager1@example.org", "deltager2@example.org"}
     receipt = by_recipient["kontakt@example.org"]
-    assert f"/tilmelding/{result.registration.public_id}/{result.token}/" in receipt.body
+    assert f"/tilmelding/{result.registration.public_id}/?adgang={result.token}" in receipt.body
     assert "nummer 1" in receipt.body
     assert receipt.alternatives[0].mimetype == "text/html"
     assert by_recipient["deltager1@example.org"].attachments

@@ -49,7 +49,9 @@ def post_data(from_library, participants=(("Deltager 1", "deltager1@example.org"
 
 
 def manage_link(body: str) -> str:
-    return re.search(r"http://[^\s\"]+(/tilmelding/[0-9a-f-]{36}/[^\s\"/]+/)", body).group(1)
+    """The manage or confirmation link in an e-mail, without the site's address."""
+    link = r"http://[^\s\"/]+(/tilmelding/[0-9a-f-]{36}/(?:bekraeft/)?\?adgang=[A-Za-z0-9_-]+)"
+    return re.search(link, body).group(1)
 
 
 def test_offering_page_shows_seats_and_links_the_form(client, event):
@@ -75,12 +77,16 @@ def test_a_registration_redirects_to_its_manage_page_and_mails_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form_url(event), post_data(library, [("A", "a@example.org"), ("B", "b@example.org")]))
     assert response.status_code == 302
-    receipt = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
-    assert response.url == manage_link(receipt.body)
+    registration = Registration.objects.get()
+    assert response.url == f"/tilmelding/{registration.public_id}/"  # no token in the address
+    # An address this browser has not confirmed: the contact alone gets a message, with the confirmation link.
+    assert [m.to for m in mail.outbox] == [["kontakt@example.org"]]
+    assert manage_link(mail.outbox[0].body).startswith(f"/tilmelding/{registration.public_id}/bekraeft/?adgang=")
     page = client.get(response.url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Tak! Tilmeldingen er modtaget." in html
+    assert "Bekræft tilmeldingen med linket i den e-mail, vi har sendt dig." in html
+    assert 'data-contact-status="unconfirmed"' in html
     assert html.count('data-participant-status="confirmed"') == 2
     assert page["X-Robots-Tag"] == "noindex"
 
@@ -189,28 +195,37 @@ def registered(event, library):
     return register(event, library, people(3), contact_name="Kontakt")
 
 
-def manage_url(result) -> str:
-    return reverse("registration_manage", args=[result.registration.public_id, result.token])
+def manage_url(client, result) -> str:
+    """Open the e-mailed manage link in `client`: the access goes into its session; the address without the token."""
+    response = client.get(f"/tilmelding/{result.registration.public_id}/?adgang={result.token}")
+    assert response.status_code == 302
+    assert response.url == f"/tilmelding/{result.registration.public_id}/"
+    return response.url
 
 
 def test_manage_page_shows_participants_and_waiting_position(client, registered):
-    html = client.get(manage_url(registered)).content.decode()
+    html = client.get(manage_url(client, registered)).content.decode()
     assert "Deltager 1" in html and "Deltager 3" in html
     assert "Venteliste (nummer 1)" in html
 
 
 def test_a_wrong_or_expired_link_gets_a_clear_page(client, registered, event):
-    bad = reverse("registration_manage", args=[registered.registration.public_id, "forkert"])
-    response = client.get(bad)
-    assert response.status_code == 404
-    assert "Linket til tilmeldingen er forkert eller udløbet." in response.content.decode()
+    public_id = registered.registration.public_id
+    for bad in (f"/tilmelding/{public_id}/?adgang=forkert", f"/tilmelding/{public_id}/forkert/"):
+        response = client.get(bad)
+        assert response.status_code == 404
+        assert "Linket til tilmeldingen er forkert eller udløbet." in response.content.decode()
+    # Without the link this session has no access: the page is not shown.
+    assert client.get(f"/tilmelding/{public_id}/").status_code == 404
     assert client.get("/tilmelding/ikke-et-uuid/token/").status_code == 404
+    url = manage_url(client, registered)
     registrations_anonymise_expired(now=event.end + dt.timedelta(days=400))
-    assert client.get(manage_url(registered)).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.get(f"/tilmelding/{public_id}/?adgang={registered.token}").status_code == 404
 
 
 def test_cancelling_one_promotes_the_first_waiting(client, registered, django_capture_on_commit_callbacks):
-    url = manage_url(registered)
+    url = manage_url(client, registered)
     first = registered.confirmed[0]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "cancel", "participant": str(first.pk)})
@@ -221,7 +236,7 @@ def test_cancelling_one_promotes_the_first_waiting(client, registered, django_ca
 
 
 def test_cancel_all_and_bad_cancel_input(client, registered):
-    url = manage_url(registered)
+    url = manage_url(client, registered)
     response = client.post(url, {"action": "cancel", "participant": "abc"}, follow=True)
     assert "Vælg, hvem der skal afmeldes." in response.content.decode()
     response = client.post(url, {"action": "noget-andet"}, follow=True)
@@ -233,7 +248,7 @@ def test_cancel_all_and_bad_cancel_input(client, registered):
 def test_a_participant_of_another_registration_cannot_be_cancelled(client, registered, event, other_library):
     other = register(event, other_library, people(1, prefix="anden"), contact_name="B", contact_email="b@example.org")
     response = client.post(
-        manage_url(registered), {"action": "cancel", "participant": str(other.waiting[0].pk)}, follow=True
+        manage_url(client, registered), {"action": "cancel", "participant": str(other.waiting[0].pk)}, follow=True
     )
     assert "Der er ingen tilmeldte deltagere at afmelde." in response.content.decode()
     assert Participant.objects.get(pk=other.waiting[0].pk).status == ParticipantStatus.WAITING
@@ -247,7 +262,7 @@ def test_adding_participants_from_the_manage_page(client, registered):
         "add-0-name": "Ny kollega",
         "add-0-email": "ny@example.org",
     }
-    response = client.post(manage_url(registered), data, follow=True)
+    response = client.post(manage_url(client, registered), data, follow=True)
     assert "1 deltager står på venteliste." in response.content.decode()
     assert Participant.objects.filter(email="ny@example.org", status=ParticipantStatus.WAITING).exists()
 
@@ -257,16 +272,16 @@ def test_after_the_change_deadline_the_page_is_read_only(client, registered, eve
     event.registration_closes = timezone.now() - dt.timedelta(minutes=2)
     event.registration_opens = timezone.now() - dt.timedelta(days=2)
     event.save_revision().publish()
-    html = client.get(manage_url(registered)).content.decode()
+    html = client.get(manage_url(client, registered)).content.decode()
     assert "Fristen for ændringer er overskredet." in html
     assert "Afmeld alle" not in html
-    response = client.post(manage_url(registered), {"action": "cancel", "everyone": "on"}, follow=True)
+    response = client.post(manage_url(client, registered), {"action": "cancel", "everyone": "on"}, follow=True)
     assert "Fristen for ændringer er overskredet." in response.content.decode()
     assert selectors.participant_counts(offering_id=event.pk)["cancelled"] == 0
 
 
 def test_the_manage_page_never_leaks_its_link_to_other_sites(client, registered):
-    response = client.get(manage_url(registered))
+    response = client.get(manage_url(client, registered))
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
@@ -292,9 +307,9 @@ def test_registering_in_english_gives_english_pages_and_mails(
     assert '<html lang="en">' in html
     assert "Your registration" in html
     assert Registration.objects.get().language == "en"
-    receipt = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
-    assert receipt.subject == f"Registration received: {event.title}"
-    assert "/en/tilmelding/" in receipt.body
+    first = next(m for m in mail.outbox if m.to == ["kontakt@example.org"])
+    assert first.subject == f"Confirm the registration: {event.title}"
+    assert "/en/tilmelding/" in first.body
 
 
 def test_english_form_errors_are_english(client, event, library):
