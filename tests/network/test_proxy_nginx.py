@@ -231,7 +231,7 @@ class Visitor:
         return [self.attempt(path) for _ in range(n)]
 
 
-def test_visitors_behind_nginx_have_their_own_limit_forging_gains_nothing_and_no_query_is_logged(servers, offering):
+def test_visitors_behind_nginx_have_their_own_limit_forging_gains_nothing_and_no_token_is_logged(servers, offering):
     https_port, upstream, tmp = servers
     cert = tmp / "cert.pem"
     path = f"/tilmelding/{offering.pk}/"
@@ -255,4 +255,11 @@ def test_visitors_behind_nginx_have_their_own_limit_forging_gains_nothing_and_no
         time.sleep(0.1)
     line = next(line for line in log.read_text().splitlines() if line.startswith("127.0.0.6 "))
     assert f'"GET {path} HTTP/1.1" 200' in line
+    # A manage link of the old form, with its token in the path: logged with the token masked.
+    old_link = "/tilmelding/3f2b6c1e-8d4a-4f7e-9b1a-2c3d4e5f6a7b/hemmeligtpaasti/"
+    Visitor("127.0.0.7", https_port, cafile=cert).request("GET", old_link)
+    while "127.0.0.7 " not in log.read_text():
+        assert time.monotonic() < deadline + 5, "nginx wrote no access log line for the old link"
+        time.sleep(0.1)
+    assert '"GET /tilmelding/3f2b6c1e-8d4a-4f7e-9b1a-2c3d4e5f6a7b/-/ HTTP/1.1"' in log.read_text()
     assert "hemmelig" not in log.read_text()
