@@ -2,10 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .api_checks import CheckedQueryMixin
 from .models import Library, LibraryGroup, Municipality, Person, Theme
+
+
+class AdminPagesEndpoint(CheckedQueryMixin, PagesAdminAPIViewSet):
+    """The admin's page API (the explorer menu, choosers) with the public API's checks of its query."""
+
+
+@hooks.register("construct_admin_api")
+def admin_api_checked(router):
+    router.register_endpoint("pages", AdminPagesEndpoint)
 
 
 class ThemeViewSet(SnippetViewSet):

@@ -106,6 +106,30 @@ def test_an_api_detail_beyond_the_database_is_not_found(client, ids, endpoint):
     assert client.get(f"/api/v2/{endpoint}/{HUGE}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (f"/admin/api/main/pages/?offset={HUGE}", f"offset cannot be higher than {2**63 - 1}"),
+        ("/admin/api/main/pages/?search=x&search_operator=xor", "search_operator must be either 'and' or 'or'"),
+        ("/admin/api/main/pages/?child_of=root&search=a%00", "query parameters cannot contain null characters"),
+    ],
+)
+def test_the_admins_page_api_refuses_odd_input_as_the_public_api_does(admin_client, ids, url, message):
+    assert api_error(admin_client.get(url), 400) == message
+
+
+@pytest.mark.parametrize("url", [f"/admin/api/main/pages/{HUGE}/", f"/admin/api/main/pages/{HUGE}/action/copy/"])
+def test_an_admin_api_page_beyond_the_database_is_not_found(admin_client, ids, url):
+    method = admin_client.post if url.endswith("copy/") else admin_client.get
+    assert method(url).status_code == 404
+
+
+def test_the_admins_page_api_still_lists_pages(admin_client, ids):
+    response = admin_client.get("/admin/api/main/pages/?child_of=root&for_explorer=1")
+    assert response.status_code == 200
+    assert json.loads(response.content)["items"]
+
+
 # --- The same class of bug elsewhere ---------------------------------------------------------------------------------
 
 # Every public address that reads an id or a query, with an id past the database's range, a NUL byte in each
