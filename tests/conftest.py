@@ -3,8 +3,10 @@ migrated and given the site's structure once per session; every test runs in a t
 
 from __future__ import annotations
 
+import importlib
 from io import StringIO
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
@@ -12,11 +14,14 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
+
 import pytest
 
 from events.models import CourseIndexPage, EventIndexPage
 from network.demo.site import site_ensure_structure
-from network.models import HomePage, InitiativeIndexPage, OrganisationIndexPage
+from network.models import HomePage, InitiativeIndexPage, Library, OrganisationIndexPage
 from tests.network.factories import InitiativePageFactory, OrganisationPageFactory
 from webinars.models import WebinarIndexPage
 
@@ -26,6 +31,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """After migrating the test database: the home page, one index page of each kind and the default Site."""
     with django_db_blocker.unblock():
         site_ensure_structure()
+
+
+@pytest.fixture
+def transactional_site(transactional_db, settings) -> HomePage:
+    """The site with its reference data (municipalities and libraries) for a test whose server threads or processes
+    need committed rows, also after an earlier transactional test has flushed the database."""
+    if not Library.objects.exists():
+        # The data migration that loads the municipalities and their libraries, run again on the real models.
+        importlib.import_module("network.migrations.0002_municipalities_and_libraries").load(apps, None)
+    if not Page.objects.filter(depth=1).exists():
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    return site_ensure_structure()
 
 
 @pytest.fixture(autouse=True)

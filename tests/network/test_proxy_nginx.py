@@ -21,12 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
-
 import pytest
 
-from network.demo.site import site_ensure_structure
 from network.models import OrganisationIndexPage
 from tests.events.factories import EventPageFactory
 from tests.network.factories import OrganisationPageFactory
@@ -124,12 +120,8 @@ def nginx_config(tmp: Path, http_port: int, https_port: int, upstream_port: int)
 
 
 @pytest.fixture
-def offering(transactional_db, settings):
-    """An event open for registration, also after an earlier transactional test has flushed the database."""
-    if not Page.objects.filter(depth=1).exists():
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    site_ensure_structure()
+def offering(transactional_site):
+    """An event open for registration."""
     organisation = OrganisationPageFactory(parent=OrganisationIndexPage.objects.get())
     return EventPageFactory(parent=organisation, registration_enabled=True, capacity=10, waiting_list=True)
 

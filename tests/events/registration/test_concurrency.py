@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import re
 import sqlite3
 import threading
@@ -17,7 +16,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import Cookie, CookieJar
 
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import mail, signing
@@ -25,9 +23,6 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
-
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
 
 import pytest
 
@@ -44,7 +39,6 @@ from events.registration.models import (
 )
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
-from network.demo.site import site_ensure_structure
 from network.models import Library, OrganisationIndexPage
 from tests.events.factories import EventPageFactory
 from tests.network.factories import OrganisationPageFactory
@@ -72,17 +66,11 @@ MANAGE = re.compile(r"^/tilmelding/[0-9a-f-]{36}/$")
 
 
 @pytest.fixture
-def site_data(transactional_db, settings):
-    """The site with its libraries, also after an earlier transactional test has flushed the database."""
+def site_data(transactional_site, settings):
+    """The site with its libraries; no rate limits (every client here comes from one address)."""
     settings.REGISTRATION_RATE_LIMIT_PER_IP = 0
     settings.REGISTRATION_RATE_LIMIT_PER_EMAIL = 0
-    if not Library.objects.exists():
-        # The data migration that loads the municipalities and their libraries, run again on the real models.
-        importlib.import_module("network.migrations.0002_municipalities_and_libraries").load(apps, None)
-    if not Page.objects.filter(depth=1).exists():
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    return site_ensure_structure()
+    return transactional_site
 
 
 @pytest.fixture
