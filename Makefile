@@ -35,7 +35,9 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the axe-core checks of the browser tests will be skipped"; fi
 
+# The tests of a Redis that stops (and `make loadtest`) start their own redis-server: Debian's, installed when missing.
 install: $(VENV)/.installed $(MO_FILES) node_modules/.installed ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
+	@command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 
 messages: install ## Update the English catalogue from the code and templates (then translate the new entries)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules -v0

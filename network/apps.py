@@ -1,4 +1,10 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_migrate
+
+from .caching import cache_description, cache_table_ensure
 
 
 class NetworkConfig(AppConfig):
@@ -10,3 +16,6 @@ class NetworkConfig(AppConfig):
         from . import signals  # noqa: PLC0415 - the models are ready only now
 
         signals.connect()
+        # Which cache this process uses, in one line (production logs it); `migrate` makes a database cache's table.
+        post_migrate.connect(cache_table_ensure, sender=self)
+        logging.getLogger("network.caching").info(cache_description(settings.CACHES["default"]))
