@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,10 @@ bench-registration: install ## Registration at 20 concurrent clients on PostgreS
 
 lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a course page and search; var/bench/lighthouse.json
 	$(BIN)/python tests/benchmarks/lighthouse.py
+
+# Not part of `make test`: it runs for minutes (LOADTEST_SECONDS per run, 300 by default; LOADTEST_FAULTS picks runs).
+loadtest: install ## 100 visitors and 20 registering contacts against gunicorn + PostgreSQL (DATABASE_URL) + Redis; then with Redis stopped and the database's connections killed
+	$(BIN)/python tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
 bench-clean: ## Remove the benchmark databases
 	rm -rf var/bench
