@@ -247,6 +247,12 @@ def one_run(fault: str, args, env: dict, database_url: str, redis: RedisServer) 
         elapsed = time.monotonic() - recorder.started
         drain(database_url, seconds=60)  # the e-mails of the last registrations, sent by the worker
         restarts = worker.restarts
+        stats = redis.client().info("stats")  # since Redis (re)started: the cache is used again after the fault
+        redis_use = {
+            "keys": redis.client().dbsize(),
+            "hits": stats["keyspace_hits"],
+            "misses": stats["keyspace_misses"],
+        }
     check = shell(env, CHECK.format(ids=setup["offerings"]))
     log = (VAR / f"loadtest-{fault}-gunicorn.log").read_text()
     return {
@@ -254,6 +260,7 @@ def one_run(fault: str, args, env: dict, database_url: str, redis: RedisServer) 
         "seconds": round(elapsed, 1),
         "window": window,
         "worker_restarts": restarts,
+        "redis_at_the_end": redis_use,
         "kinds": summarise(recorder.samples),
         "phases": phases(recorder.samples, window),
         "error_samples": sorted({s.error for s in recorder.samples if s.error})[:5],
@@ -370,6 +377,8 @@ def print_report(r: dict) -> None:
         f"  consistent: {'yes' if s['ok'] else 'NO'}; db_worker restarts {r['worker_restarts']}; cache errors logged "
         f"{r['cache_log_lines']}, server errors logged {r['server_errors_logged']}"
     )
+    use = r["redis_at_the_end"]
+    print(f"  Redis at the end (since it last started): {use['keys']} keys, {use['hits']} hits, {use['misses']} misses")
     for error in r["error_samples"]:
         print(f"  e.g. {error}")
 
