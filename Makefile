@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,7 +41,9 @@ node_modules/.installed: package.json package-lock.json
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 
+# The tests of a Redis that stops (and `make loadtest`) start their own redis-server: Debian's, installed when missing.
 install: $(VENV)/.installed $(MO_FILES) node_modules/.installed nginx ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
+	@command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 
 messages: install ## Update the English catalogue from the code and templates (then translate the new entries)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules -v0
@@ -90,6 +92,10 @@ bench-registration: install ## Registration at 20 concurrent clients on PostgreS
 
 lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a course page and search; var/bench/lighthouse.json
 	$(BIN)/python tests/benchmarks/lighthouse.py
+
+# Not part of `make test`: it runs for minutes (LOADTEST_SECONDS per run, 300 by default; LOADTEST_FAULTS picks runs).
+loadtest: install ## 100 visitors and 20 registering contacts against gunicorn + PostgreSQL (DATABASE_URL) + Redis; then with Redis stopped and the database's connections killed
+	$(BIN)/python tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
 bench-clean: ## Remove the benchmark databases
 	rm -rf var/bench

@@ -1,6 +1,11 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_migrate
 from django.urls import register_converter
 
+from .caching import cache_description, cache_table_ensure
 from .converters import IdConverter
 
 
@@ -15,3 +20,6 @@ class NetworkConfig(AppConfig):
         signals.connect()
         # `<id:...>` in every URLconf of the project: an id beyond the database's range is a 404, not a 500.
         register_converter(IdConverter, "id")
+        # Which cache this process uses, in one line (production logs it); `migrate` makes a database cache's table.
+        post_migrate.connect(cache_table_ensure, sender=self)
+        logging.getLogger("network.caching").info(cache_description(settings.CACHES["default"]))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
+import socket
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +23,8 @@ from .models import OutboxMessage, OutboxStatus, Participant, Registration
 
 # How long one delivery attempt may hold a message before another worker may try it.
 LEASE = dt.timedelta(minutes=10)
+# Failures of the mail server itself, not of one message: each later message would wait the same EMAIL_TIMEOUT.
+UNREACHABLE = (TimeoutError, ConnectionError, socket.gaierror, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
 
 # --- What the templates get ----------------------------------------------------------------------------------------
@@ -103,7 +107,7 @@ def render(message: OutboxMessage) -> None:
 @task()
 def deliver_emails(message_ids: list[int]) -> int:
     """The messages of one change (a registration's receipt and each participant's e-mail); returns how many went."""
-    return sum(deliver(message_id) for message_id in message_ids)
+    return deliver_in_turn(message_ids)
 
 
 def send_after_commit(*messages: OutboxMessage | None) -> None:
@@ -141,18 +145,34 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
     """Try to send one message; True when it went out. Safe to call twice: a claimed or sent message is skipped."""
-    now = now or timezone.now()
+    return _deliver(message_id, now or timezone.now())[0]
+
+
+def deliver_in_turn(message_ids, now: dt.datetime | None = None) -> int:
+    """Send the messages one after another; returns how many went. Once the mail server times out or cannot be
+    reached, the rest stay due, untried, for the next run (`send_outbox`): a batch waits one timeout, not one each."""
+    sent = 0
+    for message_id in message_ids:
+        went, server_answered = _deliver(message_id, now or timezone.now())
+        sent += went
+        if not server_answered:
+            break
+    return sent
+
+
+def _deliver(message_id: int, now: dt.datetime) -> tuple[bool, bool]:
+    """(sent, the mail server answered) for one message."""
     claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now).update(
         next_attempt_at=now + LEASE
     )
     if not claimed:
-        return False
+        return False, True
     message = OutboxMessage.objects.get(pk=message_id)
     if message.template and not message.body_text:
         try:
             render(message)
         except (Participant.DoesNotExist, Registration.DoesNotExist) as error:
-            return _failed(message, error, now, final=True)
+            return _failed(message, error, now, final=True), True
         message.save(update_fields=["body_text", "body_html", "attachments"])
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -167,13 +187,13 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
     try:
         email.send()
     except Exception as error:  # noqa: BLE001 - any failure of the mail server keeps the message for a retry
-        return _failed(message, error, now)
+        return _failed(message, error, now), not isinstance(error, UNREACHABLE)
     message.attempts += 1
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = ""
     message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    return True
+    return True, True
 
 
 def _failed(message: OutboxMessage, error: Exception, now: dt.datetime, *, final: bool = False) -> bool:
@@ -192,7 +212,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> tuple[int, 
     now = now or timezone.now()
     due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("pk")
     ids = list(due.values_list("pk", flat=True)[:limit])
-    sent = sum(deliver(pk, now) for pk in ids)
+    sent = deliver_in_turn(ids, now)
     return sent, len(ids) - sent
 
 

@@ -18,10 +18,13 @@ def _hit(key: str) -> int:
     if cache.add(bucket, 1, WINDOW):
         return 1
     try:
-        return cache.incr(bucket)
+        count = cache.incr(bucket)
     except ValueError:  # expired between add and incr
         cache.set(bucket, 1, WINDOW)
         return 1
+    # None: Redis is down (django-redis ignores and logs it). The limit fails open: the form stays open to every
+    # library while nothing can be counted; seats and duplicates are guarded in the database, not here.
+    return count or 0
 
 
 def exceeded(request, contact_email: str = "") -> bool:

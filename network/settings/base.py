@@ -146,6 +146,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kompetencenetværket <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may wait for the mail server at each step before the message is left for a retry
+# (a server that accepts and never answers would otherwise hold the worker, and every later message, for good).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 # Background tasks (django-tasks): e-mail delivery from the outbox, Wagtail's own index and reference updates.
 # Run at once here and in development and tests; production queues them in the database for `manage.py db_worker`.
@@ -278,3 +281,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Cache (README, "Cache and e-mail in production") ---------------------------------------------------------------
+def shared_cache(environ=os.environ) -> dict:
+    """The production cache, shared by every worker: Redis at REDIS_URL, else Django's database cache (its table is
+    made by `migrate`), never one per process. Redis errors are logged and ignored: a Redis that is down makes the
+    site slower (nothing cached), not unavailable."""
+    url = environ.get("REDIS_URL", "").strip()
+    if url:
+        options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+        return {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "OPTIONS": options}}
+    # Listings cache each offering card and the menu: room for many more than the default 300 entries.
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "network_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# While Redis is down every cache call fails: one line a minute per process says so, with how many were left out.
+LOGGING["filters"] = {"once_a_minute": {"()": "network.logfilters.Throttle", "seconds": 60}}
+LOGGING["loggers"] = {"django_redis.cache": {"filters": ["once_a_minute"]}}

@@ -40,15 +40,10 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 
-# Listings cache each offering card and the menu (network.caching): room for many more than the default 300 entries.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}}
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
+# A cache shared by the workers (base.shared_cache): Redis at REDIS_URL, else the database cache.
+CACHES = shared_cache()  # noqa: F405
+# The one line at start-up that says which cache this process uses (network.apps).
+LOGGING["loggers"]["network.caching"] = {"level": "INFO"}  # noqa: F405
 
 # Background tasks go through the database; run `python manage.py db_worker` beside the web server.
 # TASKS_BACKEND=immediate runs them in the request instead (the benchmarks do).

@@ -1,0 +1,174 @@
+"""The clients of the load test (tests/benchmarks/loadtest.py): visitors who browse, library contacts who register
+and cancel. Each request is recorded as a sample of its kind."""
+
+from __future__ import annotations
+
+import html.parser
+import random
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+# Seconds a client waits for an answer: nginx's proxy_read_timeout, after which a visitor behind it gets a 504.
+TIMEOUT = 60
+MANAGE = re.compile(r"^/tilmelding/[0-9a-f-]{36}/[A-Za-z0-9_-]+/$")
+SEARCHES = ["verdensmål", "bæredygtighed", "skolesamarbejde", "kompetenceudvikling", "design thinking", "trivsel",
+            "citizen science", "ledelse", "formidling", "webinar om verdensmål", "inspirationsdag"]  # fmt: skip
+
+
+# --- The clients ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    kind: str
+    at: float  # seconds since the start of the run, when the request began
+    ms: float
+    error: str = ""
+
+
+@dataclass
+class Recorder:
+    started: float = field(default_factory=time.monotonic)
+    samples: list[Sample] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)  # contact e-mails of registrations the site confirmed
+    cancelled: int = 0
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class Visitor:
+    """One browser behind the TLS proxy: its cookies (also the Secure ones, as a browser on https keeps them),
+    the headers the proxy passes on, no automatic redirects; every request is recorded as a sample of its kind."""
+
+    def __init__(self, base: str, recorder: Recorder):
+        self.base, self.recorder = base, recorder
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, kind: str, path: str, data: dict | None = None, expect: int = 200) -> tuple[int, str, str]:
+        """(status, Location path, body); a status other than `expect` or a failed connection is an error."""
+        headers = {"X-Forwarded-Proto": "https", "Referer": "https://" + self.base.split("://", 1)[1] + path}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - loopback
+        started = time.monotonic()
+        status, location, text, error = 0, "", "", ""
+        try:
+            with self.opener.open(request, timeout=TIMEOUT) as response:
+                status, text, cookies = (
+                    response.status,
+                    response.read().decode(),
+                    response.headers.get_all("Set-Cookie"),
+                )
+        except urllib.error.HTTPError as response:
+            status, cookies = response.code, response.headers.get_all("Set-Cookie")
+            location = urllib.parse.urlsplit(response.headers.get("Location", "")).path
+            text = response.read().decode(errors="replace")
+        except OSError as exc:
+            cookies, error = None, f"{type(exc).__name__}: {exc}"
+        for cookie in cookies or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+        if not error and status != expect:
+            error = f"HTTP {status}"
+        self.recorder.samples.append(
+            Sample(kind, started - self.recorder.started, (time.monotonic() - started) * 1000, error)
+        )
+        return status, location, text
+
+
+class FormInputs(html.parser.HTMLParser):
+    """The named inputs of the page's forms with their values (hidden fields, the formset's management form)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("checkbox", "radio", "submit"):
+            self.values.setdefault(attrs["name"], attrs.get("value") or "")
+
+
+def register(visitor: Visitor, offering_id: int, library_id: int, number: str, people: int) -> str | None:
+    """A library contact registers `people` participants the way the public form is posted: GET the form (its CSRF
+    token and hidden fields), fill in the contact and the first rows, POST it. Returns the manage page's path when
+    the site redirects there. The one place to change when the registration form changes."""
+    path = f"/tilmelding/{offering_id}/"
+    status, _, page = visitor.request("register form", path)
+    if status != 200:
+        return None
+    parser = FormInputs()
+    parser.feed(page)
+    data = dict(parser.values)
+    data.update(
+        library=str(library_id),
+        contact_name=f"Kontakt {number}",
+        contact_email=f"kontakt-{number}@example.org",
+        consent="on",
+        website="",
+    )
+    for i in range(people):
+        data.update(
+            {
+                f"participants-{i}-name": f"Deltager {number}-{i}",
+                f"participants-{i}-email": f"deltager-{number}-{i}@example.org",
+                f"participants-{i}-job_title": "Bibliotekar",
+            }
+        )
+    status, location, _ = visitor.request("register", path, data, expect=302)
+    if status == 302 and MANAGE.match(location):
+        visitor.recorder.registered.append(data["contact_email"])
+        return location
+    return None
+
+
+def cancel_one(visitor: Visitor, manage_path: str) -> None:
+    """On the manage page, cancel one of the participants still registered."""
+    status, _, page = visitor.request("manage page", manage_path)
+    ids = re.findall(r'name="participant" value="(\d+)"', page)
+    if status != 200 or not ids:
+        return
+    token = FormInputs()
+    token.feed(page)
+    data = {
+        "csrfmiddlewaretoken": token.values.get("csrfmiddlewaretoken", ""),
+        "action": "cancel",
+        "participant": random.choice(ids),
+    }
+    status, _, _ = visitor.request("cancel", manage_path, data, expect=302)
+    if status == 302:
+        visitor.recorder.cancelled += 1
+
+
+def browse(visitor: Visitor, setup: dict, stop: threading.Event, think: float) -> None:
+    while not stop.is_set():
+        choice = random.random()
+        if choice < 0.4:
+            visitor.request("listing", random.choice(setup["listings"]))
+        elif choice < 0.7:
+            visitor.request("search", "/search/?" + urllib.parse.urlencode({"q": random.choice(SEARCHES)}))
+        else:
+            visitor.request("offering page", random.choice(setup["offering_pages"]))
+        stop.wait(random.uniform(0.5, 1.5) * think)
+
+
+def contact(visitor: Visitor, setup: dict, stop: threading.Event, think: float, name: str) -> None:
+    n = 0
+    while not stop.is_set():
+        n += 1
+        offering, library = random.choice(setup["offerings"]), random.choice(setup["libraries"])
+        manage = register(visitor, offering, library, f"{name}-{n}", random.randint(1, 3))
+        stop.wait(random.uniform(0.5, 1.5) * think)
+        if manage and random.random() < 0.5 and not stop.is_set():
+            cancel_one(visitor, manage)
+            stop.wait(random.uniform(0.5, 1.5) * think)
