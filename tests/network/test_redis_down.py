@@ -3,23 +3,17 @@ per cache call), and the cache is used again once Redis is back. A redis-server 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import urllib.request
 
-from django.apps import apps
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.test.testcases import LiveServerThread
-
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
 
 import pytest
 
 from events.registration.models import Registration
 from network import caching
-from network.demo.site import site_ensure_structure
 from network.logfilters import Throttle
 from network.models import Library, OrganisationIndexPage
 from network.settings.base import shared_cache
@@ -48,14 +42,8 @@ def redis_cache(redis_server, settings):
 
 
 @pytest.fixture
-def offering(transactional_db, settings):
-    """The site's structure (again, after an earlier transactional test flushed it); an event open for registration."""
-    if not Library.objects.exists():
-        importlib.import_module("network.migrations.0002_municipalities_and_libraries").load(apps, None)
-    if not Page.objects.filter(depth=1).exists():
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    site_ensure_structure()
+def offering(transactional_site):
+    """An event open for registration."""
     return EventPageFactory(
         parent=OrganisationPageFactory(parent=OrganisationIndexPage.objects.get()),
         title="Inspirationsdag om verdensmål",
