@@ -1,5 +1,6 @@
-"""The manage page as a contact on a phone sees it: it fits 390 px with its buttons on screen, and cancelling asks
-first, saying who is cancelled, that the seat goes to the next on the waiting list and who is told by e-mail."""
+"""The manage page as a contact on a phone sees it: it fits 390 px with its buttons on screen, it links the course's
+calendar file, and cancelling asks first, saying who is cancelled, that the seat goes to the next on the waiting list
+and who is told by e-mail."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ def test_manage_page_fits_a_phone_and_cancelling_asks_first(live_server, phone, 
         assert _on_screen(button), button.inner_text()
     for name in ("Deltager 1", "Deltager 2", "Deltager 3"):
         assert _on_screen(phone.get_by_role("button", name=f"Afmeld {name}"))
+
+    # "Tilføj til kalender" is a link a person sees, here and on the course's own page, to the course's .ics.
+    calendar = phone.get_by_role("link", name="Tilføj til kalender")
+    assert calendar.is_visible() and _on_screen(calendar)
+    assert calendar.get_attribute("href") == f"/ical/tilbud/{course.pk}.ics"
+    ics = phone.request.get(f"{live_server.url}/ical/tilbud/{course.pk}.ics")
+    assert ics.headers["content-type"].startswith("text/calendar") and "BEGIN:VEVENT" in ics.text()
+    phone.goto(f"{live_server.url}{course.url}")
+    assert phone.get_by_role("link", name="Tilføj til kalender").is_visible()
+    phone.goto(manage)
 
     # The first "Afmeld" asks: who, the seat to the next on the waiting list, the e-mails; nothing is cancelled yet.
     sent = len(mail.outbox)
