@@ -50,6 +50,9 @@ def test_manage_page_fits_a_phone_and_cancelling_asks_first(live_server, phone, 
     require_axe()
     manage = _open_manage(phone, live_server, course)
     assert _fits(phone), phone.evaluate("document.documentElement.scrollWidth")
+    # The contact is told to keep the receipt: its link is the only way back here.
+    keep = phone.locator("[data-keep-receipt]")
+    assert keep.is_visible() and "eneste vej tilbage" in keep.inner_text()
     for button in phone.get_by_role("button", name="Afmeld").all() + [phone.get_by_role("button", name="Afmeld alle")]:
         assert _on_screen(button), button.inner_text()
     for name in ("Deltager 1", "Deltager 2", "Deltager 3"):
