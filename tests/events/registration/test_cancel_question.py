@@ -20,7 +20,7 @@ def test_afmeld_asks_first_and_changes_nothing(client, registered):  # noqa: F81
     first = registered.confirmed[0]
     sent = len(mail.outbox)
     html = client.get(url, {"afmeld": str(first.pk)}).content.decode()
-    assert "Afmeld Deltager 1?" in html
+    assert "Afmeld Deltager 1?" in html and "Denne deltager bliver afmeldt" in html
     assert "Pladsen går straks videre til den første på ventelisten." in html
     assert "får en e-mail om det" in html
     assert f'name="participant" value="{first.pk}"' in html and 'name="action" value="cancel"' in html
@@ -31,7 +31,7 @@ def test_afmeld_asks_first_and_changes_nothing(client, registered):  # noqa: F81
 def test_afmeld_alle_names_everyone_still_registered(client, registered):  # noqa: F811
     url = manage_url(client, registered)
     html = client.get(url, {"afmeld": "alle"}).content.decode()
-    assert "Afmeld alle deltagere?" in html
+    assert "Afmeld alle deltagere?" in html and "Disse 3 deltagere bliver afmeldt" in html
     assert all(f"Deltager {i}" in html for i in (1, 2, 3))
     assert 'name="everyone" value="on"' in html
 
