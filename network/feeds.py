@@ -97,8 +97,8 @@ class NewOfferingsFeed(Feed):
         return [theme.name for theme in item.themes.all()]
 
 
-def _calendar_response(offerings, *, name: str, request) -> HttpResponse:
-    body = calendar_for(offerings, name=name, request=request)
+def _calendar_response(offerings, *, name: str, request, feed: bool = False) -> HttpResponse:
+    body = calendar_for(offerings, name=name, request=request, feed=feed)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kalender.ics"'
     return response
@@ -129,7 +129,7 @@ def calendar_feed(request, slug: str | None = None):
         if theme is None:
             raise Http404(_("Temaet findes ikke."))
     name = CALENDAR_NAME if theme is None else f"{CALENDAR_NAME}: {theme.name}"
-    return _calendar_response(_upcoming_specific(theme), name=name, request=request)
+    return _calendar_response(_upcoming_specific(theme), name=name, request=request, feed=True)
 
 
 def offering_calendar(request, page_id: int):

@@ -24,14 +24,24 @@ def link_url(name: str, registration: Registration, token: str) -> str:
 
 
 def compose(
-    kind: str, to: str, template: str, context: dict, *, registration: Registration, calendar: bool = False
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    *,
+    registration: Registration,
+    calendar: bool = False,
+    calendar_method: str = "PUBLISH",
 ) -> OutboxMessage | None:
     """A message about `registration`, not yet stored; its subject is rendered now, its body when it is sent.
     `context` holds the participants it is about ("participant", or lists "participants", "confirmed", "waiting") and
-    may hold a "manage_url"; `calendar` attaches the offering's .ics."""
+    may hold a "manage_url"; `calendar` attaches the offering's .ics (with `calendar_method="CANCEL"`, one that
+    takes it out of a calendar)."""
     if not to:
         return None
     stored = {"manage_url": context.get("manage_url", "")}
+    if calendar and calendar_method != "PUBLISH":
+        stored["calendar_method"] = calendar_method
     if "participant" in context:
         stored["participant"] = _person(context["participant"])
     for name in ("participants", "confirmed", "waiting"):
@@ -93,8 +103,17 @@ def _to_participants(registration: Registration, confirmed: list, waiting: list)
 def cancelled(registration: Registration, participants: list[Participant]) -> None:
     if not registration.is_contact_confirmed:
         return  # nobody was told of the registration yet
+    # Who had a seat was sent the calendar: the same events, cancelled, take the days out of it again.
     messages = [
-        compose("cancelled", p.email, "participant_cancelled", {"participant": p}, registration=registration)
+        compose(
+            "cancelled",
+            p.email,
+            "participant_cancelled",
+            {"participant": p},
+            registration=registration,
+            calendar=p.confirmed_at is not None,
+            calendar_method="CANCEL",
+        )
         for p in participants
     ]
     if registration.contact_email not in {p.email for p in participants}:

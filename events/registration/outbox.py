@@ -54,21 +54,22 @@ def template_context(registration: Registration, **context) -> dict:
     }
 
 
-def ics_attachment(offering) -> dict:
-    """The offering's .ics, built once per published version (it is the same in every e-mail about it)."""
+def ics_attachment(offering, method: str = "PUBLISH") -> dict:
+    """The offering's .ics, built once per published version (it is the same in every e-mail about it); with
+    `method="CANCEL"` the same events (same UIDs), which take the days out of the calendar they were added to."""
     published = offering.last_published_at.timestamp() if offering.last_published_at else 0
-    key = f"registration-ics:{offering.pk}:{published}:{translation.get_language()}"
+    key = f"registration-ics:{offering.pk}:{published}:{translation.get_language()}:{method}"
     content = cache.get(key)
     if content is None:
         specific = offering.specific
         if isinstance(specific, CoursePage):  # the course's days are separate events in the file
             specific = CoursePage.objects.prefetch_related("sessions__municipality").get(pk=specific.pk)
-        content = calendar_for([specific], name=offering.title).decode()
+        content = calendar_for([specific], name=offering.title, method=method).decode()
         cache.set(key, content, 24 * 60 * 60)
     return {
         "filename": f"{offering.slug}.ics",
         "content": content,
-        "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
+        "mimetype": f"text/calendar; charset=utf-8; method={method}",
     }
 
 
@@ -98,7 +99,8 @@ def render(message: OutboxMessage) -> None:
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         message.body_text = render_to_string(f"emails/{message.template}.txt", context)
         message.body_html = render_to_string(f"emails/{message.template}.html", context)
-        message.attachments = [ics_attachment(registration.offering)] if message.calendar else []
+        method = stored.get("calendar_method", "PUBLISH")
+        message.attachments = [ics_attachment(registration.offering, method)] if message.calendar else []
 
 
 # --- Into the queue ------------------------------------------------------------------------------------------------

@@ -116,6 +116,10 @@ def waiting_positions(*, offering_id: int) -> dict[int, int]:
     return {pk: place for place, pk in enumerate(waiting.order_by("queued_at", "pk").values_list("pk", flat=True), 1)}
 
 
+def waiting_count(*, offering_id: int) -> int:
+    return Participant.objects.filter(offering_id=offering_id, status=ParticipantStatus.WAITING).count()
+
+
 def offering_log_entries(*, offering: OfferingPage, limit: int) -> list[RegistrationLogEntry]:
     """The latest changes to the offering's registrations, newest first."""
     entries = RegistrationLogEntry.objects.filter(registration__offering=offering)

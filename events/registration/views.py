@@ -275,6 +275,8 @@ def manage(request, public_id):
     positions = selectors.waiting_positions(offering_id=offering.pk) if waits else {}
     for participant in participants:
         participant.position = positions.get(participant.pk)
+    if request.method == "GET" and "afmeld" in request.GET:
+        return _cancel_question(request, registration, participants, can_change)
     context = {
         "page": offering,
         "offering": offering,
@@ -289,6 +291,36 @@ def manage(request, public_id):
         "expired": expired,
     }
     return _private(render(request, "registration/manage.html", context))
+
+
+def _cancel_question(request, registration, participants, can_change: bool):
+    """Before a cancel: who is cancelled, where the seat goes and who is written to; its button posts the cancel the
+    manage page has always taken (no JavaScript needed). A choice that is not one of the registration's active
+    participants goes back to the manage page with a message."""
+    active = [p for p in participants if p.status != ParticipantStatus.CANCELLED]
+    choice = request.GET["afmeld"]
+    everyone = choice == "alle"
+    chosen = active if everyone else [p for p in active if str(p.pk) == choice.strip()]
+    if not can_change or not chosen:
+        refusal = _("Vælg, hvem der skal afmeldes.") if can_change else _("Tilmeldingen kan ikke ændres.")
+        messages.error(request, refusal)
+        return _private(redirect(request.path))
+    frees_seats = any(p.status == ParticipantStatus.CONFIRMED for p in chosen)
+    context = {
+        "page": registration.offering,
+        "offering": registration.offering,
+        "registration": registration,
+        "manage_url": request.path,
+        "everyone": everyone,
+        "chosen": chosen,
+        "frees_seats": frees_seats,
+        # Someone else waits: a queue longer than the waiting ones cancelled here.
+        "others_wait": frees_seats
+        and selectors.waiting_count(offering_id=registration.offering_id)
+        > sum(p.status == ParticipantStatus.WAITING for p in chosen),
+        "tells": registration.is_contact_confirmed,
+    }
+    return _private(render(request, "registration/cancel_confirm.html", context))
 
 
 @never_cache

@@ -80,6 +80,7 @@ def test_contact_registers_three_cancels_one_and_the_waiting_list_moves_up(live_
 
     # Cancel one colleague: the first on the waiting list gets the seat, and is told.
     page.get_by_role("button", name="Afmeld Medarbejder Et").click()
+    page.get_by_role("button", name="Ja, afmeld Medarbejder Et").click()  # it asks first
     page.wait_for_load_state("load")
     assert "1 deltager er afmeldt." in page.locator(".messages").inner_text()
     assert "Afmeldt" in page.locator("tr", has_text="Medarbejder Et").inner_text()
