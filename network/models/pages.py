@@ -17,7 +17,7 @@ from network.listing import offering_listing
 from network.serializers import PersonSerializer
 
 from .base import RICH_TEXT_FEATURES, BasePage, IndexPage, ThemedPage
-from .offerings import OfferingPage
+from .offerings import OfferingPage, Status
 from .people import Person
 from .themes import Theme
 from .working_groups import WorkingGroupPage
@@ -46,7 +46,11 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         # kind -> its next three offerings, for every installed kind (next.course, next.event, next.webinar).
-        context["next"] = {kind: model.objects.upcoming(now)[:3] for kind, model in OfferingPage.kinds().items()}
+        # A cancelled offering is not news: the home page leads with what takes place.
+        context["next"] = {
+            kind: model.objects.upcoming(now).exclude(status=Status.CANCELLED)[:3]
+            for kind, model in OfferingPage.kinds().items()
+        }
         context["themes"] = Theme.objects.all()
         return context
 
