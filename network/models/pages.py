@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from network.listing import offering_listing
+from network.querystrings import without_empty_params
 from network.serializers import PersonSerializer
 
 from .base import RICH_TEXT_FEATURES, BasePage, IndexPage, ThemedPage
@@ -72,6 +73,9 @@ class ListingIndexPage(IndexPage):
 
     class Meta:
         abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        return without_empty_params(request, self.get_url(request)) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
