@@ -67,9 +67,9 @@ class StandardPage(BasePage):
 
 
 class Compliance(models.TextChoices):
-    FULL = "fuldt", _("Fuldt overholdt")
-    PARTIAL = "delvist", _("Delvist overholdt")
-    NONE = "ikke", _("Ikke overholdt")
+    FULL = "fuldt", _("Fuldt i overensstemmelse")
+    PARTIAL = "delvist", _("Delvist i overensstemmelse")
+    NONE = "ikke", _("Ikke i overensstemmelse")
 
 
 class AccessibilityStatementPage(BasePage):
