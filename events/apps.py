@@ -8,4 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Arrangementer, kurser og tilmelding")
 
     def ready(self):
+        # The listings' cards (network) say whether seats are left; network cannot ask events, so events tells it.
+        from network.templatetags.network_cards import register_card_state  # noqa: PLC0415
+
         from .registration import signals  # noqa: F401, PLC0415 - importing it connects the receivers, once models are ready
+        from .registration.cards import card_state_html  # noqa: PLC0415
+
+        register_card_state(card_state_html)

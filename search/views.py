@@ -7,8 +7,11 @@ import logging
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from network.querystrings import without_empty_params
 
 from .autocomplete import autocomplete
 from .query import SearchParams
@@ -20,6 +23,8 @@ logger = logging.getLogger(__name__)
 @require_safe
 def search(request):
     """Search events, courses, webinars, working groups and initiatives, with the listings' filters."""
+    if redirect := without_empty_params(request, reverse("search")):
+        return redirect
     try:
         results = search_pages(request.GET)
     except Exception:  # the last line of defence: whatever was typed, the page answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -274,3 +274,52 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
             for r in contacts
         ],
     }
+
+
+# --- The cards of a listing ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CardAvailability(Availability):
+    waiting_list: bool = True
+    explicit_deadline: bool = False  # a deadline set by the coordinator, not the start
+
+
+def card_availabilities(*, offering_ids: list[int], now: dt.datetime) -> dict[int, CardAvailability]:
+    """offering pk → Availability, for the shown offerings that take registration and have not ended: one query.
+
+    A listing's cards say whether seats are left; counting per card would cost a query each.
+    """
+    first_round = EligibilityRound.objects.filter(page_id=OuterRef("pk")).order_by("opens_at").values("opens_at")[:1]
+    rows = (
+        OfferingPage.objects.filter(pk__in=offering_ids, registration_enabled=True, end__gt=now)
+        .values("pk", "status", "capacity", "waiting_list", "start", "registration_opens", "registration_closes")
+        .annotate(
+            confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
+            waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
+            first_round=Subquery(first_round),
+        )
+    )
+    result = {}
+    for row in rows:
+        opens = row["first_round"] or row["registration_opens"]
+        closes = row["registration_closes"] or row["start"]
+        if row["status"] == "aflyst":
+            state = "cancelled"
+        elif now >= closes:
+            state = "closed"
+        elif opens and now < opens:
+            state = "not_open"
+        else:
+            state = "open"
+        result[row["pk"]] = CardAvailability(
+            state=state,
+            capacity=row["capacity"],
+            confirmed=row["confirmed"],
+            waiting=row["waiting"],
+            opens_at=opens,
+            closes_at=closes,
+            waiting_list=row["waiting_list"],
+            explicit_deadline=row["registration_closes"] is not None,
+        )
+    return result

@@ -20,6 +20,7 @@ from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack,
 from events.registration.models import EligibilityRound, Participant, Registration
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
+from network.demo import about
 from network.models import (
     AttendanceMode,
     Audience,
@@ -672,6 +673,7 @@ class DemoLoader:
              "når de ikke længere er nødvendige."),
         ]:  # fmt: skip
             self.page(self.home, StandardPage, slug, title=title, intro=intro, body=_body(text))
+        self.page(self.home, about.MODEL, "tilgaengelighedserklaering", **about.statement_fields(timezone.localdate()))
 
     def load_groups_and_users(self):
         coordinator_group_ensure(

@@ -14,6 +14,8 @@ from .offerings import (
     ahead_at,
 )
 from .pages import (
+    AccessibilityStatementPage,
+    Compliance,
     HomePage,
     InitiativeIndexPage,
     InitiativePage,
@@ -30,6 +32,8 @@ from .themes import PageTheme, Theme
 from .working_groups import WorkingGroupMember, WorkingGroupPage, WorkingGroupRelatedOffering
 
 __all__ = [
+    "AccessibilityStatementPage",
+    "Compliance",
     "RICH_TEXT_FEATURES",
     "SECTION_PAGE_TYPES",
     "AttendanceMode",

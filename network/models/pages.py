@@ -14,10 +14,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from network.listing import offering_listing
+from network.querystrings import without_empty_params
 from network.serializers import PersonSerializer
 
 from .base import RICH_TEXT_FEATURES, BasePage, IndexPage, ThemedPage
-from .offerings import OfferingPage
+from .offerings import OfferingPage, Status
 from .people import Person
 from .themes import Theme
 from .working_groups import WorkingGroupPage
@@ -36,6 +37,7 @@ class HomePage(BasePage):
         "events.CourseIndexPage",
         "webinars.WebinarIndexPage",
         "network.StandardPage",
+        "network.AccessibilityStatementPage",
     ]
     max_count = 1
 
@@ -46,18 +48,74 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         # kind -> its next three offerings, for every installed kind (next.course, next.event, next.webinar).
-        context["next"] = {kind: model.objects.upcoming(now)[:3] for kind, model in OfferingPage.kinds().items()}
+        # A cancelled offering is not news: the home page leads with what takes place.
+        context["next"] = {
+            kind: model.objects.upcoming(now).exclude(status=Status.CANCELLED)[:3]
+            for kind, model in OfferingPage.kinds().items()
+        }
         context["themes"] = Theme.objects.all()
         return context
 
 
 class StandardPage(BasePage):
-    """A plain page: about the network, privacy notice, accessibility statement."""
+    """A plain page: about the network, privacy notice. Those right below the home page are linked in the footer."""
 
     parent_page_types = ["network.HomePage", "network.StandardPage"]
 
     class Meta:
         verbose_name = _("standardside")
+
+
+class Compliance(models.TextChoices):
+    FULL = "fuldt", _("Fuldt i overensstemmelse")
+    PARTIAL = "delvist", _("Delvist i overensstemmelse")
+    NONE = "ikke", _("Ikke i overensstemmelse")
+
+
+class AccessibilityStatementPage(BasePage):
+    """The accessibility statement public bodies must publish, in the parts of Digitaliseringsstyrelsen's format:
+    compliance, what is not accessible, how it was assessed, feedback and contact, the dates. Linked in the footer."""
+
+    parent_page_types = ["network.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    compliance = models.CharField(
+        _("overholdelse"), max_length=10, choices=Compliance.choices, default=Compliance.PARTIAL,
+        help_text=_("Hvor godt sitet overholder webtilgængelighedsloven (WCAG 2.1, niveau AA)."),
+    )  # fmt: skip
+    shortcomings = RichTextField(
+        _("kendte mangler"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Det, der ikke er tilgængeligt, og hvornår det bliver rettet."),
+    )  # fmt: skip
+    method = RichTextField(_("sådan er sitet vurderet"), features=RICH_TEXT_FEATURES, blank=True)
+    feedback = RichTextField(
+        _("feedback og kontakt"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Hvordan man melder en fejl eller beder om indhold i en anden form."),
+    )  # fmt: skip
+    contact_email = models.EmailField(_("e-mail til feedback"))
+    published_on = models.DateField(_("erklæringen er udarbejdet"))
+    reviewed_on = models.DateField(_("senest gennemgået"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("compliance"),
+        FieldPanel("shortcomings"),
+        FieldPanel("method"),
+        MultiFieldPanel([FieldPanel("feedback"), FieldPanel("contact_email")], heading=_("Feedback og kontakt")),
+        FieldRowPanel([FieldPanel("published_on"), FieldPanel("reviewed_on")]),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("shortcomings")]
+
+    class Meta:
+        verbose_name = _("tilgængelighedserklæring")
+
+    def clean(self):
+        super().clean()
+        if self.published_on and self.reviewed_on and self.reviewed_on < self.published_on:
+            raise ValidationError({"reviewed_on": _("Gennemgangen kan ikke ligge før erklæringen blev udarbejdet.")})
 
 
 class ListingIndexPage(IndexPage):
@@ -68,6 +126,9 @@ class ListingIndexPage(IndexPage):
 
     class Meta:
         abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        return without_empty_params(request, self.get_url(request)) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

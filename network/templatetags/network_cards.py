@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django import template
@@ -23,6 +23,33 @@ register = template.Library()
 
 # Related objects the offering card shows, prefetched per model in one query each.
 CARD_RELATIONS = ("themes", "organiser")
+
+# What a card says about registration changes with every seat taken, so it is not in the cached card: the card holds
+# this slot, filled per request by the providers the apps that know registration add (events, in its AppConfig.ready;
+# network imports no other app). A provider takes the shown pages and returns {page pk: safe html}, in a fixed number
+# of queries for all of them.
+CARD_STATE_SLOT = "<!--card-state-->"
+CARD_STATE_PROVIDERS: list[Callable[[list], dict[int, str]]] = []
+
+
+def register_card_state(provider: Callable[[list], dict[int, str]]) -> None:
+    if provider not in CARD_STATE_PROVIDERS:
+        CARD_STATE_PROVIDERS.append(provider)
+
+
+def card_states(pages: list) -> dict[int, str]:
+    """{page pk: html} of the providers for the pages shown (previews' unsaved pages have no pk: none)."""
+    saved = [page for page in pages if getattr(page, "pk", None)]
+    states: dict[int, str] = {}
+    if saved:
+        for provider in CARD_STATE_PROVIDERS:
+            for pk, html in provider(saved).items():
+                states[pk] = states.get(pk, "") + html
+    return states
+
+
+def fill_card_state(html: str, page, states: dict[int, str]) -> str:
+    return html.replace(CARD_STATE_SLOT, states.get(getattr(page, "pk", None), ""), 1)
 
 
 @register.filter
@@ -104,7 +131,8 @@ def offering_cards(context, items):
             with context.push(offering=page):
                 html[i] = card.render(context)
         cache.set_many({keys[i]: html[i] for i in missing if keys[i]}, TTL)
-    cards = (html[i] if i in html else found[key] for i, key in enumerate(keys))
+    states = card_states(pages)
+    cards = (fill_card_state(html[i] if i in html else found[key], pages[i], states) for i, key in enumerate(keys))
     return mark_safe("".join(f"<li>{card}</li>" for card in cards))  # noqa: S308 - our own rendered templates
 
 

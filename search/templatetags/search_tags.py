@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from network.caching import TTL, content_generation, page_key
+from network.templatetags.network_cards import card_states, fill_card_state
 
 register = template.Library()
 
@@ -30,12 +31,13 @@ def search_hits(context, hits):
     engine = context.template.engine
     head, facts, result = (engine.get_template(f"search/{name}.html") for name in ("hit_head", "hit_facts", "hit"))
     fresh, items = {}, []
+    states = card_states([hit.page for hit in hits])
     for hit, key in zip(hits, keys, strict=True):
         if key not in found:
             with context.push(hit=hit):
                 fresh[key] = found[key] = (head.render(context), hit.page.get_url(request), facts.render(context))
         page_head, url, page_facts = found[key]
         with context.push(hit=hit, head=page_head, url=url, facts=page_facts):
-            items.append(f"<li>{result.render(context)}</li>")
+            items.append(f"<li>{fill_card_state(result.render(context), hit.page, states)}</li>")
     cache.set_many(fresh, TTL)
     return mark_safe("".join(items))  # noqa: S308 - our own rendered templates

@@ -15,6 +15,7 @@ import pytest
 
 from events.models import CourseIndexPage, CoursePage, EventIndexPage, EventPage
 from network.models import (
+    AccessibilityStatementPage,
     HomePage,
     InitiativeIndexPage,
     InitiativePage,
@@ -68,6 +69,7 @@ def page_paths() -> list[str]:
         OrganisationPage,
         WorkingGroupPage,
         StandardPage,
+        AccessibilityStatementPage,
     ]
     pages = [model.objects.live().first() for model in singles]
     pages += [
