@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from events.models import CourseDayKind, CoursePage, CourseSession
-from network.models import OfferingPage, Region
+from network.models import OfferingPage, Region, Status
 
 from .models import (
     EligibilityRound,
@@ -78,21 +78,30 @@ def offering_first_opening(
     return offering.registration_opens
 
 
+def registration_state(
+    *, enabled: bool, cancelled: bool, opens: dt.datetime | None, closes: dt.datetime, now: dt.datetime
+) -> str:
+    """Where registration to an offering stands: disabled, cancelled, closed, not_open or open (the offering page's
+    box and the listings' cards read it alike)."""
+    if not enabled:
+        return "disabled"
+    if cancelled:
+        return "cancelled"
+    if now >= closes:
+        return "closed"
+    if opens and now < opens:
+        return "not_open"
+    return "open"
+
+
 def offering_availability(*, offering: OfferingPage, now: dt.datetime | None = None) -> Availability:
     now = now or timezone.now()
     tally = participant_counts(offering_id=offering.pk)
     opens = offering_first_opening(offering=offering)
     closes = offering_closes_at(offering=offering)
-    if not offering.registration_enabled:
-        state = "disabled"
-    elif offering.is_cancelled:
-        state = "cancelled"
-    elif now >= closes:
-        state = "closed"
-    elif opens and now < opens:
-        state = "not_open"
-    else:
-        state = "open"
+    state = registration_state(
+        enabled=offering.registration_enabled, cancelled=offering.is_cancelled, opens=opens, closes=closes, now=now
+    )
     return Availability(
         state=state,
         capacity=offering.capacity,
@@ -304,14 +313,9 @@ def card_availabilities(*, offering_ids: list[int], now: dt.datetime) -> dict[in
     for row in rows:
         opens = row["first_round"] or row["registration_opens"]
         closes = row["registration_closes"] or row["start"]
-        if row["status"] == "aflyst":
-            state = "cancelled"
-        elif now >= closes:
-            state = "closed"
-        elif opens and now < opens:
-            state = "not_open"
-        else:
-            state = "open"
+        state = registration_state(
+            enabled=True, cancelled=row["status"] == Status.CANCELLED, opens=opens, closes=closes, now=now
+        )
         result[row["pk"]] = CardAvailability(
             state=state,
             capacity=row["capacity"],
