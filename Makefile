@@ -26,9 +26,10 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 # installed from Debian's packages when missing.
 MO_FILES := $(patsubst %.po,%.mo,$(shell find locale -name '*.po'))
 
-locale/%.mo: locale/%.po $(VENV)/.installed
+# Each catalogue on its own, as compilemessages would (msgfmt --check-format), only when its .po changed.
+locale/%.mo: locale/%.po
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v0
+	msgfmt --check-format -o $@ $<
 
 # axe-core and Lighthouse for the accessibility checks of the browser tests and `make lighthouse`, pinned in
 # package-lock.json; skipped (and the axe checks with it) where npm is missing.
