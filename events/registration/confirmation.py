@@ -53,7 +53,8 @@ def access_grant(request, registration: Registration) -> None:
 
 
 def access_granted(request, registration: Registration) -> bool:
-    return str(registration.public_id) in request.session.get(SESSION_KEY, [])
+    """Granted to this session, and the contact's data not erased since (an erasure ends every access)."""
+    return bool(registration.contact_email) and str(registration.public_id) in request.session.get(SESSION_KEY, [])
 
 
 # --- Addresses this browser has confirmed --------------------------------------------------------------------------

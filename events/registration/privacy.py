@@ -42,7 +42,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
             name=ANONYMOUS, email="", job_title="", needs="", anonymised_at=now
         )
         Registration.objects.filter(pk__in=ids).update(
-            contact_name=ANONYMOUS, contact_email="", token_hash="", anonymised_at=now
+            contact_name=ANONYMOUS, contact_email="", token_hash="", confirm_token_hash="", anonymised_at=now
         )
         OutboxMessage.objects.filter(registration_id__in=ids).delete()
         RegistrationLogEntry.objects.bulk_create(
@@ -96,7 +96,7 @@ def person_erase(
     for registration in list(contacts):
         with transaction.atomic():
             Registration.objects.filter(pk=registration.pk).update(
-                contact_name=ANONYMOUS, contact_email="", token_hash=""
+                contact_name=ANONYMOUS, contact_email="", token_hash="", confirm_token_hash=""
             )
             log_entry_create(registration=registration, action=LogAction.ERASED, actor=actor, now=now)
         changed += 1

@@ -277,10 +277,11 @@ def registration_confirm(*, registration: Registration, now: dt.datetime | None 
     """The contact has opened the confirmation link in time: the registration is confirmed, the contact gets the receipt
     with the manage link (the token returned) and each participant hears of their seat or place. Already confirmed: "".
     Raises RegistrationError ("expired") when the hold has run out; then nothing changes."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        # Under the lock: the hold cannot run out (`_holds_release`) between this check and the confirmation.
+        # Under the lock: the hold cannot run out (`_holds_release`) between this check and the confirmation; the
+        # time is read once the lock is held (a visitor may have waited for it).
         offering_lock(offering_id=registration.offering_id)
+        now = now or timezone.now()
         registration = Registration.objects.select_related("offering", "library").get(pk=registration.pk)
         if registration.contact_status == ContactStatus.CONFIRMED:
             return ""

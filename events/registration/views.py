@@ -339,7 +339,7 @@ def confirm(request, public_id):
     if registration is None or request.session.get(CONFIRM_SESSION_KEY) != str(registration.public_id):
         return _link_invalid(request)
     if registration.is_contact_confirmed:
-        confirmation.access_grant(request, registration)
+        # No access from this link any more: the manage link of the receipt opens the registration.
         messages.info(request, _("Tilmeldingen er allerede bekræftet."))
         return _private(redirect(manage_path(registration)))
     error, status = "", 200
@@ -376,7 +376,8 @@ def landscape(request, public_id):
     if confirmation.TOKEN_PARAMETER in request.GET:
         return _enter(request, public_id, request.GET[confirmation.TOKEN_PARAMETER], "registration_landscape")
     registration = _granted(request, public_id)
-    if registration is None:
+    # The library's figures only for a contact who has shown the address is theirs (the link in the e-mail).
+    if registration is None or not registration.is_contact_confirmed:
         return _link_invalid(request)
     context = {
         "registration": registration,

@@ -28,6 +28,7 @@ from events.registration.models import (
     Registration,
     RegistrationLogEntry,
 )
+from events.registration.privacy import person_erase
 from events.registration.reminders import reminders_queue_due
 from events.registration.services import (
     participants_add,
@@ -35,6 +36,7 @@ from events.registration.services import (
     registration_confirm,
     registration_holds_expire,
 )
+from events.registration.values import Actor
 
 from .conftest import people, register
 from .test_views import form_url, post_data
@@ -390,3 +392,40 @@ def test_coordinators_see_which_seats_are_held_unconfirmed(admin_client, event, 
     rows = {line.split(",")[1]: line for line in csv.splitlines()[1:]}
     assert ",Plads holdt, ikke bekræftet," in rows["deltager1@example.org"].replace('"', "")
     assert ",Bekræftet," in rows["b1@example.org"] and "ikke bekræftet" not in rows["b1@example.org"]
+
+
+# --- What a link opens afterwards -----------------------------------------------------------------------------------
+
+
+def test_a_used_confirmation_link_opens_nothing_in_another_browser(
+    client, event, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, event, library, [("Anders And", "a@example.org")])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_in(client, mail.outbox[0])
+    path, token = confirm_link(mail.outbox[0])
+    stranger = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = stranger.get(f"{path}?adgang={token}", follow=True)
+    assert "Anders And" not in page.content.decode()
+    registration = Registration.objects.get()
+    assert stranger.get(f"/tilmelding/{registration.public_id}/").status_code == 404
+
+
+def test_an_unconfirmed_contact_sees_no_competency_landscape(client, event, library):
+    response = submit(client, event, library, [("A", "a@example.org")])
+    assert client.get(response.url).status_code == 200  # the manage page says it waits for the confirmation
+    assert client.get(f"{response.url}kompetencelandskab/").status_code == 404
+
+
+def test_an_erasure_ends_the_access_a_session_had(
+    client, event, library, superuser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, event, library, [("A", "a@example.org")])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_in(client, mail.outbox[0])
+    assert client.get(response.url).status_code == 200
+    person_erase(email="kontakt@example.org", actor=Actor.coordinator(superuser))
+    assert client.get(response.url).status_code == 404
