@@ -10,6 +10,7 @@ import pytest
 from events.models import CourseIndexPage, CoursePage, EventIndexPage, EventPage
 from network.demo.site import site_ensure_structure
 from network.models import (
+    AccessibilityStatementPage,
     HomePage,
     InitiativeIndexPage,
     InitiativePage,
@@ -40,6 +41,7 @@ SECTION_PAGE_MODELS = [InitiativePage, OrganisationPage]
 ALLOWED_PARENTS = {
     HomePage: {Page},
     StandardPage: {HomePage, StandardPage},
+    AccessibilityStatementPage: {HomePage},
     **{model: {HomePage} for model in INDEX_PAGE_MODELS},
     InitiativePage: {InitiativeIndexPage},
     OrganisationPage: {OrganisationIndexPage},
@@ -47,7 +49,8 @@ ALLOWED_PARENTS = {
 }
 # Each page type and the page types it may hold: a listing gathers its offerings from the sections and holds none.
 ALLOWED_SUBPAGES = {
-    HomePage: {*INDEX_PAGE_MODELS, StandardPage},
+    HomePage: {*INDEX_PAGE_MODELS, StandardPage, AccessibilityStatementPage},
+    AccessibilityStatementPage: set(),
     InitiativeIndexPage: {InitiativePage},
     OrganisationIndexPage: {OrganisationPage},
     WorkingGroupIndexPage: set(),
@@ -99,6 +102,17 @@ def test_index_page_cannot_be_created_twice(home, model):
 def test_index_page_can_be_created_under_the_home_page_when_missing(home, model):
     model.objects.get().delete()
     assert model.can_create_at(home)
+
+
+def test_the_accessibility_statement_is_made_once_under_the_home_page(home):
+    assert AccessibilityStatementPage.can_create_at(home)
+    home.add_child(
+        instance=AccessibilityStatementPage(
+            title="Tilgængelighedserklæring", slug="tilgaengelighed", contact_email="web@example.org",
+            published_on="2026-12-01", reviewed_on="2026-12-01",
+        )
+    )  # fmt: skip
+    assert not AccessibilityStatementPage.can_create_at(home)
 
 
 # --- Coordinators create sections and offerings ----------------------------------------------------------------
