@@ -190,6 +190,19 @@ def rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
+def wait_until_serving(port: int, *, seconds: float) -> None:
+    """Until the server on `port` answers its cheapest page (robots.txt); the last error after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int = 1):
     """gunicorn (sync workers, the settings in `env`) on a free loopback port, once it answers; yields the process
@@ -201,15 +214,7 @@ def gunicorn(env: dict, workers: int = 1):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_serving(port, seconds=30)
         yield server, port
     finally:
         server.send_signal(signal.SIGTERM)

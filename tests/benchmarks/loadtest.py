@@ -20,9 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -31,7 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench import PYTHON, VAR, base_env, ensure_postgres_database, free_port, run  # noqa: E402
+from tests.benchmarks.bench import (  # noqa: E402
+    PYTHON,
+    VAR,
+    base_env,
+    ensure_postgres_database,
+    free_port,
+    run,
+    wait_until_serving,
+)
 from tests.benchmarks.loadtest_clients import Recorder, Sample, Visitor, browse, contact  # noqa: E402
 from tests.network.redis_server import RedisServer  # noqa: E402
 
@@ -134,15 +139,7 @@ def gunicorn(env: dict, workers: int, log: Path):
             stderr=stderr,
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+            wait_until_serving(port, seconds=60)
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
