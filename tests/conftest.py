@@ -22,6 +22,7 @@ import pytest
 from events.models import CourseIndexPage, EventIndexPage
 from network.demo.site import site_ensure_structure
 from network.models import HomePage, InitiativeIndexPage, Library, OrganisationIndexPage
+from tests.events.factories import EventPageFactory
 from tests.network.factories import InitiativePageFactory, OrganisationPageFactory
 from webinars.models import WebinarIndexPage
 
@@ -44,6 +45,18 @@ def transactional_site(transactional_db, settings) -> HomePage:
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         Page.add_root(instance=Page(title="Root", slug="root"))
     return site_ensure_structure()
+
+
+@pytest.fixture
+def transactional_event(transactional_site):
+    """An event of an organisation with 10 seats and a waiting list, open for registration, for the server tests."""
+    return EventPageFactory(
+        parent=OrganisationPageFactory(parent=OrganisationIndexPage.objects.get()),
+        title="Inspirationsdag om verdensmål",
+        registration_enabled=True,
+        capacity=10,
+        waiting_list=True,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -23,10 +23,6 @@ from django.db import connection
 
 import pytest
 
-from network.models import OrganisationIndexPage
-from tests.events.factories import EventPageFactory
-from tests.network.factories import OrganisationPageFactory
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "network" / "nginx.conf.example"
 OPENSSL = shutil.which("openssl")
@@ -120,10 +116,8 @@ def nginx_config(tmp: Path, http_port: int, https_port: int, upstream_port: int)
 
 
 @pytest.fixture
-def offering(transactional_site):
-    """An event open for registration."""
-    organisation = OrganisationPageFactory(parent=OrganisationIndexPage.objects.get())
-    return EventPageFactory(parent=organisation, registration_enabled=True, capacity=10, waiting_list=True)
+def offering(transactional_event):
+    return transactional_event
 
 
 @pytest.fixture

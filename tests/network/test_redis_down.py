@@ -15,11 +15,9 @@ import pytest
 from events.registration.models import Registration
 from network import caching
 from network.logfilters import Throttle
-from network.models import Library, OrganisationIndexPage
+from network.models import Library
 from network.settings.base import shared_cache
-from tests.events.factories import EventPageFactory
 from tests.events.registration.test_concurrency import MANAGE, Browser, registration_data
-from tests.network.factories import OrganisationPageFactory
 
 from .redis_server import RedisServer
 
@@ -42,15 +40,8 @@ def redis_cache(redis_server, settings):
 
 
 @pytest.fixture
-def offering(transactional_site):
-    """An event open for registration."""
-    return EventPageFactory(
-        parent=OrganisationPageFactory(parent=OrganisationIndexPage.objects.get()),
-        title="Inspirationsdag om verdensmål",
-        registration_enabled=True,
-        capacity=10,
-        waiting_list=True,
-    )
+def offering(transactional_event):
+    return transactional_event
 
 
 @pytest.fixture

@@ -39,9 +39,7 @@ from events.registration.models import (
 )
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
-from network.models import Library, OrganisationIndexPage
-from tests.events.factories import EventPageFactory
-from tests.network.factories import OrganisationPageFactory
+from network.models import Library
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,15 +72,10 @@ def site_data(transactional_site, settings):
 
 
 @pytest.fixture
-def offering(site_data):
-    """An event of a section in 30 days with 10 seats and a waiting list, open for registration now."""
-    return EventPageFactory(
-        parent=OrganisationPageFactory(parent=OrganisationIndexPage.objects.get()),
-        title="Inspirationsdag om verdensmål",
-        registration_enabled=True,
-        capacity=CAPACITY,
-        waiting_list=True,
-    )
+def offering(site_data, transactional_event):
+    """An event of a section with CAPACITY seats and a waiting list, open for registration now."""
+    assert transactional_event.capacity == CAPACITY
+    return transactional_event
 
 
 # --- The server ----------------------------------------------------------------------------------------------------
