@@ -59,10 +59,20 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="da-DK")
+def _page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="da-DK")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page(browser, 1280, 1000)
+
+
+@pytest.fixture
+def phone(browser):
+    """A page at a phone's width (390 px)."""
+    yield from _page(browser, 390, 844)

@@ -19,15 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 course = registration_fixtures.course  # two seats and a waiting list
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
 def _open_manage(phone, live_server, course) -> str:
     """Three colleagues on a two-seat course (the third waits); the contact opens the manage link from the e-mail."""
     library = Library.objects.get(municipality__name="Herning")
