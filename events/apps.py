@@ -15,3 +15,9 @@ class EventsConfig(AppConfig):
         from .registration.cards import card_state_html  # noqa: PLC0415
 
         register_card_state(card_state_html)
+        # A kept page expires when a registration round opens, as it does when an offering starts (network.pagecache).
+        from network.pagecache import register_moments  # noqa: PLC0415
+
+        from .registration.selectors import next_round_opening  # noqa: PLC0415
+
+        register_moments(next_round_opening)

@@ -18,6 +18,10 @@ class NetworkConfig(AppConfig):
         from . import signals  # noqa: PLC0415 - the models are ready only now
 
         signals.connect()
+        # The page cache's lifetimes: the next start, end or deadline of an offering (events adds its rounds).
+        from .pagecache import offering_moments, register_moments  # noqa: PLC0415
+
+        register_moments(offering_moments)
         # `<id:...>` in every URLconf of the project: an id beyond the database's range is a 404, not a 500.
         register_converter(IdConverter, "id")
         # Which cache this process uses, in one line (production logs it); `migrate` makes a database cache's table.

@@ -13,16 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 
+from . import pagecache
 from .ical import CALENDAR_NAME, calendar_for
 from .models import OfferingPage, Theme
 
 FEED_SIZE = 30
-# A subscribed calendar holds the next year of offerings, at most this many; clients poll it, so it is cached.
+# A subscribed calendar holds the next year of offerings, at most this many (clients poll it; the page cache keeps it).
 CALENDAR_SIZE = 300
 CALENDAR_HORIZON_DAYS = 366
-FEED_CACHE_SECONDS = 600
 
 
 def _newest(theme: Theme | None = None):
@@ -106,9 +105,14 @@ def _calendar_response(offerings, *, name: str, request, feed: bool = False) -> 
 
 def _upcoming_specific(theme: Theme | None = None):
     now = timezone.now()
-    offerings = OfferingPage.objects.upcoming(now).filter(start__lt=now + dt.timedelta(days=CALENDAR_HORIZON_DAYS))
+    horizon = now + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
+    upcoming = OfferingPage.objects.upcoming(now)
     if theme is not None:
-        offerings = offerings.tagged(theme)
+        upcoming = upcoming.tagged(theme)
+    offerings = upcoming.filter(start__lt=horizon)
+    # The year ahead moves on: the next offering beyond it comes into the calendar when its start is a year away.
+    entering = upcoming.filter(start__gte=horizon).order_by("start").values_list("start", flat=True).first()
+    pagecache.changes_at(entering and entering - dt.timedelta(days=CALENDAR_HORIZON_DAYS))
     return with_calendar_relations(list(offerings.specific()[:CALENDAR_SIZE]))
 
 
@@ -120,7 +124,6 @@ def with_calendar_relations(offerings: list) -> list:
     return offerings
 
 
-@cache_page(FEED_CACHE_SECONDS)
 def calendar_feed(request, slug: str | None = None):
     """All upcoming offerings (or those of one theme) as a subscribable calendar (webcal://)."""
     theme = None

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -23,12 +22,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("feeds/nye-tilbud/", cache_page(feeds.FEED_CACHE_SECONDS)(feeds.NewOfferingsFeed()), name="feed_new"),
-    path(
-        "feeds/temaer/<slug:slug>/",
-        cache_page(feeds.FEED_CACHE_SECONDS)(feeds.NewOfferingsFeed()),
-        name="feed_theme",
-    ),
+    path("feeds/nye-tilbud/", feeds.NewOfferingsFeed(), name="feed_new"),
+    path("feeds/temaer/<slug:slug>/", feeds.NewOfferingsFeed(), name="feed_theme"),
     path("ical/alle.ics", feeds.calendar_feed, name="ical_all"),
     path("ical/temaer/<slug:slug>.ics", feeds.calendar_feed, name="ical_theme"),
     path("ical/tilbud/<id:page_id>.ics", feeds.offering_calendar, name="ical_offering"),

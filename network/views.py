@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from .filters import parse_page
 from .models import Theme
+from .pagecache import not_cached
 from .selectors import theme_overview
 
 
@@ -24,6 +25,7 @@ def theme_detail(request, slug: str):
 
 
 @require_GET
+@not_cached
 def robots_txt(request):
     lines = [
         "User-agent: *",

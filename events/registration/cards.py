@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from network import pagecache
 from network.models import OfferingPage
 
 from .selectors import CardAvailability, card_availabilities
@@ -53,6 +54,8 @@ def card_state_html(pages: list) -> dict[int, str]:
     states = {}
     for pk, availability in card_availabilities(offering_ids=ids, now=now).items():
         modifier, text = card_state(availability)
+        if availability.state == "open" and availability.capacity is not None:
+            pagecache.seats_shown()  # "Få pladser" and "Fuldt" follow the seats
         if not text:
             continue
         deadline = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -76,6 +76,12 @@ def offering_first_opening(
     if rounds:
         return min(r.opens_at for r in rounds)
     return offering.registration_opens
+
+
+def next_round_opening(now: dt.datetime) -> dt.datetime | None:
+    """The next time a registration round of a live offering opens (the page cache's lifetimes); one query."""
+    rounds = EligibilityRound.objects.filter(opens_at__gt=now, page__live=True)
+    return rounds.aggregate(first=Min("opens_at"))["first"]
 
 
 def registration_state(

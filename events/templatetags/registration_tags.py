@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from events.registration.selectors import Availability, offering_availability
+from network import pagecache
 
 register = template.Library()
 
@@ -19,5 +21,8 @@ def offering_registration(context, page) -> Availability | None:
         return None
     key = ("offering_registration", page.pk)
     if key not in context.render_context:
-        context.render_context[key] = offering_availability(offering=page)
+        availability = offering_availability(offering=page)
+        if availability.capacity is not None and timezone.now() < page.end:
+            pagecache.seats_shown()  # the seats left shown change with every registration and cancellation
+        context.render_context[key] = availability
     return context.render_context[key]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages from the shared cache, before the session and CSRF run (README, "Whole pages from the cache").
+    "network.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +155,12 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 # Background tasks (django-tasks): e-mail delivery from the outbox, Wagtail's own index and reference updates.
 # Run at once here and in development and tests; production queues them in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Whole pages from the cache (network.pagecache): a kept page lives until the next publish, the next moment time
+# changes what the site shows, or these many seconds, whichever comes first; one that shows seats left (or a card
+# state made from them) on an offering still taking registrations, at most PAGE_CACHE_SEATS_SECONDS. 0: no page cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_SEATS_SECONDS = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "10"))
 
 # Registration (events.registration).
 REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))

@@ -31,6 +31,7 @@ PAST = "/arrangementer/?when=past"
 @pytest.fixture(autouse=True)
 def locmem_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caching"}}
+    settings.PAGE_CACHE_SECONDS = 0  # the caches inside a page, which whole pages from the cache would hide
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,186 @@
+"""Whole public pages from the shared cache, never stale. See the README, "Whole pages from the cache".
+
+A page is kept under its address and the content generation (network.caching): a publish, or an edit of a theme,
+library, organisation, person, image, document or site, starts a new generation, so every kept page is out of reach
+at once on every server. A kept page also expires at the next moment time changes what the site shows (an offering
+starts or ends, a registration round opens, a deadline passes), at PAGE_CACHE_SEATS_SECONDS when it shows seats that
+registrations change, and at PAGE_CACHE_SECONDS at the latest.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import datetime as dt
+import functools
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db.models import Min, Q
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .caching import TTL, cache_key, content_generation
+from .models import OfferingPage
+
+HEADER = "X-Cache"
+# Addresses that are never kept: the admin, documents (files, some of them private) and the registration pages.
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/tilmelding/", "/en/tilmelding/")
+UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
+# The headers a kept page is not served with: what is one visitor's own, and what the hit sets anew.
+LEFT_OUT_HEADERS = {"set-cookie", HEADER.lower(), "age"}
+
+# Moments when what the site shows changes by time alone; apps that know more add theirs (events: eligibility rounds).
+MomentSource = Callable[[dt.datetime], "dt.datetime | None"]
+MOMENT_SOURCES: list[MomentSource] = []
+
+
+def register_moments(source: MomentSource) -> None:
+    """`source(now)` gives the next moment after `now` that changes what some page shows, or None."""
+    if source not in MOMENT_SOURCES:
+        MOMENT_SOURCES.append(source)
+
+
+@dataclasses.dataclass
+class _Lifetime:
+    now: dt.datetime
+    until: dt.datetime
+
+
+_lifetime: contextvars.ContextVar[_Lifetime | None] = contextvars.ContextVar("page_lifetime", default=None)
+
+
+def changes_at(moment: dt.datetime | None) -> None:
+    """What the page being rendered shows changes at `moment`: it is not kept past it."""
+    lifetime = _lifetime.get()
+    if lifetime is not None and moment is not None and moment < lifetime.until:
+        lifetime.until = max(moment, lifetime.now)
+
+
+def seats_shown() -> None:
+    """The page being rendered shows seats (or a state made from them) that a registration may change."""
+    lifetime = _lifetime.get()
+    if lifetime is not None:
+        changes_at(lifetime.now + dt.timedelta(seconds=settings.PAGE_CACHE_SEATS_SECONDS))
+
+
+def not_cached(view):
+    """A view whose responses are never kept (robots.txt: the floor the benchmarks compare a kept page with)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cache = False
+        return response
+
+    return wrapper
+
+
+def next_moment(now: dt.datetime) -> dt.datetime | None:
+    """The next moment after `now` that any source names: kept for the generation until it has passed."""
+    key = cache_key("next-moment", content_generation())
+    found = cache.get(key)
+    if found is not None and (found[0] is None or now < found[0]):
+        return found[0]
+    moments = [moment for source in MOMENT_SOURCES if (moment := source(now)) is not None]
+    moment = min(moments, default=None)
+    cache.set(key, (moment,), TTL)
+    return moment
+
+
+def _request_is_cacheable(request) -> bool:
+    """Only an anonymous visitor's GET, without a session, messages or credentials, outside the skipped addresses."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(SKIPPED_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _key(request) -> str | None:
+    try:
+        host = request.get_host()  # only hosts in ALLOWED_HOSTS get an entry
+    except DisallowedHost:
+        return None
+    query = sorted(request.GET.lists())
+    return cache_key("page", content_generation(), request.scheme, host, request.path, query)
+
+
+def _response_is_storable(request, response) -> bool:
+    """A whole, plain 200 that holds nothing of this visitor's: no cookie set, no CSRF token used."""
+    control = response.get("Cache-Control", "").lower()
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and getattr(response, "page_cache", True)
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in control for word in UNCACHEABLE_CONTROL)
+    )
+
+
+class PageCacheMiddleware:
+    """Serves a kept page before the session, CSRF and the view run; keeps what the view made when it may.
+
+    Every response says what happened in X-Cache: hit (with its Age in seconds), miss (made and kept), skip.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _key(request) if _request_is_cacheable(request) else None
+        if key is None:
+            response = self.get_response(request)
+            response[HEADER] = "skip"
+            return response
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_entry(entry)
+        now = timezone.now()
+        lifetime = _Lifetime(now=now, until=now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
+        token = _lifetime.set(lifetime)
+        try:
+            response = self.get_response(request)
+        finally:
+            _lifetime.reset(token)
+        if not _response_is_storable(request, response):
+            response[HEADER] = "skip"
+            return response
+        changes_at_moment = next_moment(now)
+        until = lifetime.until if changes_at_moment is None else min(lifetime.until, changes_at_moment)
+        seconds = int((until - now).total_seconds())
+        if seconds < 1:
+            response[HEADER] = "skip"
+            return response
+        headers = [(name, value) for name, value in response.items() if name.lower() not in LEFT_OUT_HEADERS]
+        cache.set(key, (response.status_code, headers, response.content, time.time()), seconds)
+        response[HEADER] = "miss"
+        return response
+
+
+def _from_entry(entry) -> HttpResponse:
+    status, headers, content, stored_at = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    response["Age"] = str(max(int(time.time() - stored_at), 0))
+    return response
+
+
+def offering_moments(now: dt.datetime) -> dt.datetime | None:
+    """The next start, end, registration opening or deadline of any live offering after `now`: one query."""
+    fields = ("start", "end", "registration_opens", "registration_closes", "change_deadline")
+    found = OfferingPage.objects.filter(live=True).aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in fields}
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
