@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.urls import register_converter
 
-from .caching import cache_description, cache_table_ensure
+from .caching import cache_description, cache_table_ensure, new_generation
 from .converters import IdConverter
 
 
@@ -26,4 +26,6 @@ class NetworkConfig(AppConfig):
         register_converter(IdConverter, "id")
         # Which cache this process uses, in one line (production logs it); `migrate` makes a database cache's table.
         post_migrate.connect(cache_table_ensure, sender=self)
+        # A deploy runs `migrate`: pages the previous release made are not served after it (once the table is there).
+        post_migrate.connect(new_generation, sender=self, dispatch_uid="network-caching-migrate")
         logging.getLogger("network.caching").info(cache_description(settings.CACHES["default"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -28,5 +28,3 @@ def connect() -> None:
     for model in (*shown, PageViewRestriction, Site):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"network-caching-save-{model.__name__}")
         post_delete.connect(new_generation, sender=model, dispatch_uid=f"network-caching-delete-{model.__name__}")
-    # A deploy runs `migrate`: pages made by the previous release's templates are not served after it.
-    post_migrate.connect(new_generation, dispatch_uid="network-caching-migrate")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from wagtail.models import PageViewRestriction, Site
@@ -384,3 +385,10 @@ def test_the_floor_page_is_never_kept(client):
 
 def test_the_admin_is_never_kept(client):
     assert client.get("/admin/login/")["X-Cache"] == "skip"
+
+
+def test_a_deploy_migrate_makes_every_kept_page_a_miss(client, organisation):
+    offering = event(organisation, "Inspirationsdag")
+    fetch(client, offering.url)
+    call_command("migrate", verbosity=0)
+    assert state(client, offering.url) == "miss"
