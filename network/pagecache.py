@@ -32,6 +32,11 @@ SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/tilmelding/", 
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
 # The headers a kept page is not served with: what is one visitor's own, and what the hit sets anew.
 LEFT_OUT_HEADERS = {"set-cookie", HEADER.lower(), "age"}
+# A response that varies on other request headers than these is not kept: only cookieless requests are served kept
+# pages, the language is in the path, and nothing is compressed here. The API answers a browser in HTML (Django REST
+# framework's browsable API) and anyone else in JSON, so its key holds the Accept header.
+VARY_IGNORED = {"cookie", "accept-language", "accept-encoding"}
+API_PREFIX = "/api/"
 
 # Moments when what the site shows changes by time alone; apps that know more add theirs (events: eligibility rounds).
 MomentSource = Callable[[dt.datetime], "dt.datetime | None"]
@@ -109,14 +114,19 @@ def _key(request) -> str | None:
     except DisallowedHost:
         return None
     query = sorted(request.GET.lists())
-    return cache_key("page", content_generation(), request.scheme, host, request.path, query)
+    accept = request.headers.get("Accept", "") if request.path.startswith(API_PREFIX) else ""
+    return cache_key("page", content_generation(), request.scheme, host, request.path, query, accept)
 
 
 def _response_is_storable(request, response) -> bool:
-    """A whole, plain 200 that holds nothing of this visitor's: no cookie set, no CSRF token used."""
+    """A whole, plain 200 that holds nothing of this visitor's (no cookie set, no CSRF token used) and varies on
+    nothing the key leaves out."""
     control = response.get("Cache-Control", "").lower()
+    keyed = VARY_IGNORED | ({"accept"} if request.path.startswith(API_PREFIX) else set())
+    vary = {word.strip().lower() for word in response.get("Vary", "").split(",") if word.strip()}
     return (
-        request.method == "GET"
+        vary <= keyed
+        and request.method == "GET"
         and response.status_code == 200
         and not response.streaming
         and getattr(response, "page_cache", True)

@@ -131,6 +131,15 @@ def test_the_order_of_the_query_parameters_does_not_make_another_page(client, pa
     assert state(client, url + "?theme=verdensmaal&when=past") == "miss"
 
 
+def test_the_api_never_serves_its_json_to_a_browser_nor_its_html_to_a_program(client, pages):
+    url = pages["api"]
+    assert fetch(client, url, HTTP_ACCEPT="application/json")["X-Cache"] == "miss"
+    # A browser gets the browsable API (with a CSRF token in it, so never kept), not the kept JSON.
+    assert fetch(client, url, HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")
+    kept = fetch(client, url, HTTP_ACCEPT="application/json")
+    assert kept["X-Cache"] == "hit" and kept["Content-Type"] == "application/json"
+
+
 def test_the_english_page_is_kept_apart_from_the_danish(client, pages):
     assert state(client, "/") == "miss"
     english = fetch(client, "/en/")
