@@ -33,6 +33,7 @@ def redis_server(tmp_path):
 def redis_cache(redis_server, settings):
     """The production cache settings, pointed at the test's own Redis; the once-a-minute log starts afresh."""
     settings.CACHES = shared_cache({"REDIS_URL": redis_server.url})
+    settings.PAGE_CACHE_SECONDS = 600  # whole pages from the cache too, as in production
     for log_filter in logging.getLogger("django_redis.cache").filters:
         if isinstance(log_filter, Throttle):
             log_filter.forget()
