@@ -32,8 +32,9 @@ SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/tilmelding/", 
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
 # The headers a kept page is not served with: what is one visitor's own, and what the hit sets anew.
 LEFT_OUT_HEADERS = {"set-cookie", HEADER.lower(), "age"}
-# A response that varies on other request headers than these is not kept: only cookieless requests are served kept
-# pages, the language is in the path, and nothing is compressed here. The API answers a browser in HTML (Django REST
+# A response that varies on other request headers than these is not kept: no request with a session or messages
+# cookie is served a kept page (the cookies a page could differ by), the language is in the path, and nothing is
+# compressed here. The API answers a browser in HTML (Django REST
 # framework's browsable API) and anyone else in JSON, so its key holds the Accept header.
 VARY_IGNORED = {"cookie", "accept-language", "accept-encoding"}
 API_PREFIX = "/api/"
