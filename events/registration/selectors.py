@@ -192,7 +192,7 @@ def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[Out
 
 
 def registrations_overview(*, offerings) -> dict:
-    """Confirmed participants per library, per region and per offering, for the given offerings."""
+    """Confirmed participants per library, per region and per offering (the newest first), for the given offerings."""
     confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
     per_library = (
         confirmed.values(
@@ -211,7 +211,7 @@ def registrations_overview(*, offerings) -> dict:
             waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
             cancelled=Count("participants", filter=Q(participants__status=ParticipantStatus.CANCELLED)),
         )
-        .order_by("start", "pk")
+        .order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
     )
     regions = dict(Region.choices)
     return {
