@@ -8,11 +8,12 @@ from collections import OrderedDict
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
 
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from events.models import CoursePage
@@ -178,27 +179,71 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
         )
 
 
-class ParticipantActionView(View):
-    """A POST that changes one participant through a service; a refusal is shown as the service's Danish message."""
+class ParticipantActionView(AdminTemplateView):
+    """One participant's cancel or promote: GET asks (who is moved, who is e-mailed), POST does it through a service.
+    A refusal is a Danish message, and nothing changes."""
 
-    http_method_names = ["post"]
+    template_name = "registration/admin/participant_confirm.html"
+    header_icon = "user"
+    question = ""
+    button = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.offering = None
+        self.participant = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        self.participant = get_object_or_404(
+            Participant.objects.select_related("registration__library", "offering"),
+            pk=kwargs["participant_id"],
+            offering=self.offering,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.question % {"name": self.participant.name} if self.participant else ""
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def preview(self) -> selectors.ActionPreview:
+        raise NotImplementedError
 
     def act(self, request, participant: Participant) -> str:
         raise NotImplementedError
 
-    def post(self, request, page_id: int, participant_id: int):
-        offering = editable_offering(request, page_id)
-        participant = get_object_or_404(
-            Participant.objects.select_related("registration"), pk=participant_id, offering=offering
+    def get(self, request, page_id: int, participant_id: int):
+        preview = self.preview()
+        if preview.refusal:
+            messages.error(request, preview.refusal)
+            return back_to_offering(request, self.offering)
+        next_url = get_valid_next_url_from_request(request) or reverse(
+            "registration_admin:offering", args=[self.offering.pk]
         )
+        return self.render(
+            offering=self.offering, preview=preview, action=self.action, button=self.button, next_url=next_url
+        )
+
+    def post(self, request, page_id: int, participant_id: int):
         try:
-            messages.success(request, self.act(request, participant))
+            messages.success(request, self.act(request, self.participant))
         except RegistrationError as error:
             messages.error(request, error.message)
-        return back_to_offering(request, offering)
+        return back_to_offering(request, self.offering)
 
 
 class CancelParticipantView(ParticipantActionView):
+    action = "cancel"
+    question = gettext_lazy("Afmeld %(name)s?")
+    button = gettext_lazy("Ja, afmeld")
+
+    def preview(self):
+        return selectors.participant_cancel_preview(participant=self.participant)
+
     def act(self, request, participant):
         # A coordinator is not bound by the contact's change deadline (the service knows).
         _cancelled, promoted = participants_cancel(
@@ -209,14 +254,26 @@ class CancelParticipantView(ParticipantActionView):
         message = _("%(name)s er afmeldt.") % {"name": participant.name}
         if promoted:
             message += " " + ngettext(
-                "%(count)d deltager er rykket op fra ventelisten.",
-                "%(count)d deltagere er rykket op fra ventelisten.",
+                "%(count)d deltager er rykket op fra ventelisten: %(names)s.",
+                "%(count)d deltagere er rykket op fra ventelisten: %(names)s.",
                 len(promoted),
-            ) % {"count": len(promoted)}
+            ) % {"count": len(promoted), "names": ", ".join(p.name for p in promoted)}
         return message
 
 
 class PromoteParticipantView(ParticipantActionView):
+    action = "promote"
+    question = gettext_lazy("Giv %(name)s en plads?")
+    button = gettext_lazy("Ja, giv en plads")
+
+    def preview(self):
+        return selectors.participant_promote_preview(participant=self.participant)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["position"] = selectors.waiting_positions(offering_id=self.offering.pk).get(self.participant.pk)
+        return context
+
     def act(self, request, participant):
         participant_promote(participant=participant, actor=Actor.coordinator(request.user))
         return _("%(name)s har fået en plads.") % {"name": participant.name}
