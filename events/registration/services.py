@@ -216,11 +216,14 @@ def registration_create(
     consent: bool,
     contact_confirmed: bool,
     language: str = "",
+    actor: Actor = CONTACT,
     now: dt.datetime | None = None,
 ) -> RegistrationResult:
     """Register participants from one library. Raises RegistrationError (nothing is written) when a rule refuses.
     Unless `contact_confirmed` (this browser confirmed the address before), the seats are held for
-    REGISTRATION_HOLD_MINUTES and only the contact is written to, with a confirmation link (`registration_confirm`)."""
+    REGISTRATION_HOLD_MINUTES and only the contact is written to, with a confirmation link (`registration_confirm`).
+    A coordinator (`actor`) registering by hand may do so outside the opening, deadline and rounds (`check_open`);
+    the seats, the waiting list and the maximum per library hold for them too."""
     now = now or timezone.now()
     if not consent:
         raise RegistrationError(_("Du skal acceptere privatlivserklæringen for at tilmelde."), "consent")
@@ -229,7 +232,7 @@ def registration_create(
         # What does not depend on the seats is checked and written before the lock, so the lock is held only
         # while seats are counted and given. An e-mail taken meanwhile is refused by the unique constraint.
         offering = OfferingPage.objects.get(pk=offering.pk)  # fresh
-        check_open(offering, library, now)
+        check_open(offering, library, now, actor=actor)
         check_participants(participants, offering, now)
         registration = Registration(
             offering=offering,
@@ -253,11 +256,12 @@ def registration_create(
         _holds_give_on(offering, now)
         check_library_limit(offering, library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
+        by_hand = ", tilmeldt af koordinator" if actor.role == "coordinator" else ""
         log_entry_create(
             registration=registration,
             action=LogAction.REGISTERED,
-            actor=CONTACT,
-            detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter",
+            actor=actor,
+            detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter{by_hand}",
         )
         if contact_confirmed:
             emails.registered(registration, token, confirmed, waiting)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from network.models import Library, OfferingPage, Track
 
 from .. import selectors
 from ..errors import RegistrationError
+from ..forms import PhoneRegistrationForm
 from ..models import Participant, ParticipantStatus, RegistrationLogEntry
-from ..services import participant_promote, participants_cancel
+from ..services import participant_promote, participants_cancel, registration_create
 from ..values import Actor
 from .base import AdminTemplateView, back_to_offering, editable_offering
 
@@ -277,3 +278,58 @@ class PromoteParticipantView(ParticipantActionView):
     def act(self, request, participant):
         participant_promote(participant=participant, actor=Actor.coordinator(request.user))
         return _("%(name)s har fået en plads.") % {"name": participant.name}
+
+
+class AddParticipantView(AdminTemplateView):
+    """A coordinator registers one participant by hand (a telephone registration) through the public form's service,
+    under the offering's lock: a seat while one is free, else the waiting list (or a refusal, without a list)."""
+
+    template_name = "registration/admin/add_participant.html"
+    header_icon = "user"
+    page_title = gettext_lazy("Tilmeld en deltager")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def form(self, data=None) -> PhoneRegistrationForm:
+        return PhoneRegistrationForm(data, tracks=self.offering.registration_tracks or ())
+
+    def get(self, request, page_id: int):
+        return self.render(offering=self.offering, form=self.form())
+
+    def post(self, request, page_id: int):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(offering=self.offering, form=form)
+        try:
+            result = registration_create(
+                offering=self.offering,
+                library=form.cleaned_data["library"],
+                contact_name=form.cleaned_data["contact_name"],
+                contact_email=form.cleaned_data["contact_email"],
+                participants=[form.participant()],
+                consent=form.cleaned_data["informed"],
+                # The coordinator has spoken with the contact: the receipt goes to them at once.
+                contact_confirmed=True,
+                actor=Actor.coordinator(request.user),
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.render(offering=self.offering, form=form)
+        name = form.cleaned_data["name"]
+        if result.confirmed:
+            messages.success(request, _("%(name)s er tilmeldt og har fået en plads.") % {"name": name})
+        else:
+            position = result.waiting[0].position  # its place in the queue, stamped under the lock
+            messages.warning(
+                request,
+                _("Der var ingen ledig plads: %(name)s står på ventelisten som nr. %(position)d.")
+                % {"name": name, "position": position},
+            )
+        return redirect("registration_admin:offering", page_id=self.offering.pk)
