@@ -90,6 +90,7 @@ OUTBOX_KINDS = {
     "cancelled": _("Afmelding"),
     "promoted": _("Plads fra ventelisten"),
     "reminder": _("Påmindelse"),
+    "coordinator_message": _("Besked fra koordinator"),
 }
 
 

@@ -15,6 +15,7 @@ from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, Region, Status
 
 from .models import (
+    ContactStatus,
     EligibilityRound,
     OutboxMessage,
     OutboxStatus,
@@ -191,6 +192,43 @@ def participant_promote_preview(*, participant: Participant) -> ActionPreview:
     else:
         _told(preview, participant, _("pladsen"), _("pladsen, som kontaktperson"))
     return preview
+
+
+AUDIENCE_STATUSES = {
+    "all": (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING),
+    "confirmed": (ParticipantStatus.CONFIRMED,),
+    "waiting": (ParticipantStatus.WAITING,),
+}
+
+
+def message_recipients(*, offering: OfferingPage, audience: str) -> QuerySet[Participant]:
+    """Who a coordinator's message to `audience` reaches: participants with an address whose contact has confirmed
+    (until then nobody but the contact is written to), in the order they registered."""
+    return (
+        Participant.objects.filter(
+            offering=offering,
+            status__in=AUDIENCE_STATUSES[audience],
+            registration__contact_status=ContactStatus.CONFIRMED,
+            anonymised_at=None,
+        )
+        .exclude(email="")
+        .order_by("queued_at", "pk")
+    )
+
+
+def message_audience_counts(*, offering: OfferingPage) -> dict[str, int]:
+    """How many each audience of a coordinator's message reaches, in one query."""
+    reached = message_recipients(offering=offering, audience="all")
+    counts = reached.aggregate(
+        confirmed=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=ParticipantStatus.WAITING)),
+    )
+    return {"all": counts["confirmed"] + counts["waiting"], **counts}
+
+
+def coordinator_messages(*, offering: OfferingPage) -> list:
+    """The messages coordinators sent to the offering's participants, newest first, with who sent them."""
+    return list(offering.coordinator_messages.select_related("sent_by"))
 
 
 def offering_log_entries(*, offering: OfferingPage, limit: int) -> list[RegistrationLogEntry]:

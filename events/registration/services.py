@@ -23,6 +23,7 @@ from .errors import RegistrationError
 from .locking import offering_lock
 from .models import (
     ContactStatus,
+    CoordinatorMessage,
     LogAction,
     Participant,
     ParticipantStatus,
@@ -31,7 +32,7 @@ from .models import (
     SessionAttendance,
 )
 from .rules import check_changes_allowed, check_library_limit, check_open, check_participants
-from .selectors import attendance_grid, course_days, offering_seats_left, waiting_positions
+from .selectors import attendance_grid, course_days, message_recipients, offering_seats_left, waiting_positions
 from .values import ACTIVE, CONTACT, SYSTEM, Actor, ParticipantData
 
 
@@ -449,3 +450,30 @@ def attendance_record(
                     now=now,
                 )
     return changed_cells
+
+
+def coordinator_message_send(
+    *, offering: OfferingPage, audience: str, subject: str, text: str, actor: Actor, now: dt.datetime | None = None
+) -> CoordinatorMessage:
+    """A coordinator writes to the participants of an offering (`audience`: "all", "confirmed" or "waiting"): one
+    e-mail each through the outbox (retried as the others), and the message kept as the log of who sent what, when.
+    Raises RegistrationError when nobody would get it; then nothing is written."""
+    now = now or timezone.now()
+    subject, text = " ".join(subject.split()), text.strip()
+    if not subject or not text:
+        raise RegistrationError(_("Skriv både et emne og en tekst."), "empty_message")
+    with transaction.atomic():
+        recipients = list(message_recipients(offering=offering, audience=audience).select_related("registration"))
+        if not recipients:
+            raise RegistrationError(_("Ingen deltagere får beskeden: der er ingen at skrive til."), "no_recipients")
+        message = CoordinatorMessage.objects.create(
+            offering=offering,
+            audience=audience,
+            subject=subject[:200],
+            text=text,
+            recipients=len(recipients),
+            sent_by=actor.user,
+            created_at=now,
+        )
+        emails.coordinator_message(recipients, subject, text)
+    return message

@@ -22,8 +22,8 @@ from network.models import Library, OfferingPage, Track
 from .. import selectors
 from ..errors import RegistrationError
 from ..forms import PhoneRegistrationForm
-from ..models import Participant, ParticipantStatus, RegistrationLogEntry
-from ..services import participant_promote, participants_cancel, registration_create
+from ..models import MessageAudience, Participant, ParticipantStatus, RegistrationLogEntry
+from ..services import coordinator_message_send, participant_promote, participants_cancel, registration_create
 from ..values import Actor
 from .base import AdminTemplateView, back_to_offering, editable_offering
 
@@ -174,6 +174,7 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
             filter_form=form,
             participants=rows,
             log_entries=[(entry, actor_label(entry)) for entry in log_entries],
+            coordinator_messages=selectors.coordinator_messages(offering=self.offering),
             is_course=isinstance(self.offering, CoursePage),
             csv_url=self.csv_export_url,
             xlsx_url=self.xlsx_export_url,
@@ -332,4 +333,88 @@ class AddParticipantView(AdminTemplateView):
                 _("Der var ingen ledig plads: %(name)s står på ventelisten som nr. %(position)d.")
                 % {"name": name, "position": position},
             )
+        return redirect("registration_admin:offering", page_id=self.offering.pk)
+
+
+class MessageForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Til"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Vælg, hvem beskeden er til.")},
+    )
+    subject = forms.CharField(
+        label=gettext_lazy("Emne"),
+        max_length=200,
+        error_messages={"max_length": gettext_lazy("Højst %(limit_value)d tegn.")},
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Tekst"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=gettext_lazy("Hver modtager får den med sit navn, tilbuddets tid og sted og et link til det."),
+        error_messages={"max_length": gettext_lazy("Højst %(limit_value)d tegn.")},
+    )
+
+    def __init__(self, *args, counts: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [
+            (value, f"{label} ({counts[value]})") for value, label in MessageAudience.choices
+        ]
+
+
+class MessageParticipantsView(AdminTemplateView):
+    """A coordinator writes to every participant of an offering, or only the confirmed or the waiting: the form, a
+    preview that says how many get it, then the e-mails through the outbox. Without JavaScript."""
+
+    template_name = "registration/admin/message.html"
+    header_icon = "mail"
+    page_title = gettext_lazy("Skriv til deltagerne")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        self.counts = selectors.message_audience_counts(offering=self.offering)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def get(self, request, page_id: int):
+        form = MessageForm(initial={"audience": request.GET.get("til", MessageAudience.ALL)}, counts=self.counts)
+        return self.render(offering=self.offering, form=form)
+
+    def post(self, request, page_id: int):
+        form = MessageForm(request.POST, counts=self.counts)
+        if not form.is_valid():
+            return self.render(offering=self.offering, form=form)
+        data = form.cleaned_data
+        if request.POST.get("action") != "send":
+            return self.render(
+                offering=self.offering,
+                form=form,
+                preview=True,
+                recipients=self.counts[data["audience"]],
+                audience_label=MessageAudience(data["audience"]).label,
+            )
+        try:
+            message = coordinator_message_send(
+                offering=self.offering,
+                audience=data["audience"],
+                subject=data["subject"],
+                text=data["text"],
+                actor=Actor.coordinator(request.user),
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.render(offering=self.offering, form=form)
+        messages.success(
+            request,
+            ngettext(
+                "Beskeden er lagt i udbakken til %(count)d modtager.",
+                "Beskeden er lagt i udbakken til %(count)d modtagere.",
+                message.recipients,
+            )
+            % {"count": message.recipients},
+        )
         return redirect("registration_admin:offering", page_id=self.offering.pk)
