@@ -1,4 +1,5 @@
-"""One offering's registrations: counts, participants (filtered, exportable), the log, cancel and promote."""
+"""One offering's registrations: counts, participants (filtered, exportable), the log; cancel and promote (each asks
+first), a telephone registration, a message to the participants."""
 
 from __future__ import annotations
 

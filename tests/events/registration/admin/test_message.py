@@ -5,6 +5,8 @@ from __future__ import annotations
 from unittest import mock
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -130,3 +132,17 @@ def test_another_organisations_coordinator_may_not_write(stranger_client, filled
     assert denied(stranger_client.post(message_url(filled), data()))
     assert not OutboxMessage.objects.filter(kind="coordinator_message").exists()
     assert Participant.objects.filter(offering=filled).count() == 5
+
+
+def test_the_offering_page_lists_messages_in_a_fixed_number_of_queries(coordinator_client, filled):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert coordinator_client.get(offering_url(filled)).status_code == 200
+        return len(captured)
+
+    coordinator_client.post(message_url(filled), data())
+    one = queries()
+    for audience in ("confirmed", "waiting", "all"):
+        coordinator_client.post(message_url(filled), data(audience))
+    assert queries() == one
+    assert CoordinatorMessage.objects.count() == 4
