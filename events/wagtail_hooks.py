@@ -56,6 +56,8 @@ class OutboxPermissionPolicy(BaseDjangoAuthPermissionPolicy):
 
 
 class OutboxIndexView(IndexView):
+    template_name = "registration/admin/outbox_index.html"
+
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
@@ -88,6 +90,7 @@ OUTBOX_KINDS = {
     "cancelled": _("Afmelding"),
     "promoted": _("Plads fra ventelisten"),
     "reminder": _("Påmindelse"),
+    "coordinator_message": _("Besked fra koordinator"),
 }
 
 

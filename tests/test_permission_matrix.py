@@ -18,7 +18,13 @@ from wagtail.models import Page
 
 import pytest
 
-from events.registration.models import OutboxMessage, OutboxStatus, Participant, RegistrationLogEntry
+from events.registration.models import (
+    CoordinatorMessage,
+    OutboxMessage,
+    OutboxStatus,
+    Participant,
+    RegistrationLogEntry,
+)
 from events.registration.values import ParticipantData
 from network.models import Library
 from network.services import coordinator_group_ensure, organisation_collection_ensure, personal_data_group_ensure
@@ -89,6 +95,23 @@ OWN_QUERIES = {
     "udbakke:add": lambda org: [("get", {}), ("post", {"subject": "x", "to_email": org.email})],
 }
 OWN_NAMESPACES = ("registration_admin:", "udbakke:")
+# Object URLs that change something, with a valid POST besides the generic one: it must be turned away all the same.
+VALID_POSTS = {
+    "registration_admin:add": lambda org: {
+        "library": org.confirmed.registration.library_id,
+        "contact_name": "Fremmed",
+        "contact_email": "fremmed@example.org",
+        "name": "Fremmed Deltager",
+        "email": "fremmed.deltager@example.org",
+        "informed": "on",
+    },
+    "registration_admin:message": lambda org: {
+        "audience": "all",
+        "subject": "Fra en fremmed",
+        "text": "Hej",
+        "action": "send",
+    },
+}
 BULK_ACTIONS = {
     ("wagtailcore", "page"): ["delete", "unpublish", "move", "publish"],
     ("wagtaildocs", "document"): ["delete", "add_to_collection", "add_tags"],
@@ -213,6 +236,8 @@ class Organisation:
             list(Participant.objects.filter(offering=self.offering).values_list("pk", "name", "email", "status")),
             list(OutboxMessage.objects.filter(pk=self.message.pk).values_list("status", "attempts", "to_email")),
             RegistrationLogEntry.objects.filter(registration__offering=self.offering).count(),
+            CoordinatorMessage.objects.filter(offering=self.offering).count(),
+            OutboxMessage.objects.filter(registration__offering=self.offering).count(),
             (page.title, page.live, page.path, page.latest_revision_id, page.locked, page.alias_of_id),
             Page.objects.filter(depth__gt=1).count(),
             list(get_document_model().objects.filter(pk=self.document.pk).values_list("title", "collection_id")),
@@ -266,6 +291,8 @@ def requests_for(org: Organisation):
             yield name, "get", path, {"export": "csv"}, True
             yield name, "get", path, {"export": "xlsx"}, True
         yield name, "post", path, {"title": "Overtaget", "confirm": "1"}, turned_away
+        if name in VALID_POSTS:
+            yield name, "post", path, VALID_POSTS[name](org), True
     for (app_label, model_name), actions in BULK_ACTIONS.items():
         target = {"page": org.offering, "document": org.document, "image": org.image}[model_name]
         for action in actions:

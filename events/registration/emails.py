@@ -156,3 +156,20 @@ def reminder(participant: Participant) -> None:
             "reminder", participant.email, "participant_reminder", context, registration=registration, calendar=True
         )
     )
+
+
+def coordinator_message(participants: list[Participant], subject: str, text: str) -> None:
+    """A coordinator's message, one copy to each participant (rendered, with the offering and the footer, when sent)."""
+    send_after_commit(
+        *[
+            OutboxMessage(
+                registration=p.registration,
+                kind="coordinator_message",
+                to_email=p.email,
+                subject=" ".join(subject.split())[:200],
+                template="coordinator_message",
+                context={"manage_url": "", "participant": _person(p), "text": text},
+            )
+            for p in participants
+        ]
+    )

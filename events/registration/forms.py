@@ -137,3 +137,25 @@ class CancelForm(forms.Form):
     # A participant's id as the database can hold it: a longer number is an error, not a query that overflows.
     participant = IdField(required=False)
     everyone = forms.BooleanField(required=False)
+
+
+class PhoneRegistrationForm(ParticipantForm):
+    """A coordinator registers one participant by hand (a telephone registration): the fields of the public form,
+    and the coordinator's word that the person has been told of the privacy notice (their consent)."""
+
+    library = RegistrationForm.base_fields["library"]
+    contact_name = forms.CharField(
+        label=_("Kontaktperson"),
+        max_length=TEXT,
+        error_messages=too_long(TEXT),
+        help_text=_("Den, der tilmelder. Får kvitteringen med linket til at se og ændre tilmeldingen."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Kontaktpersonens e-mail"), max_length=254, error_messages={**EMAIL_ERRORS, **too_long(254)}
+    )
+    informed = forms.BooleanField(
+        label=_("Kontaktpersonen er gjort bekendt med privatlivserklæringen og giver samtykke til tilmeldingen."),
+        error_messages={"required": _("Bekræft, at kontaktpersonen kender privatlivserklæringen.")},
+    )
+
+    field_order = ["library", "contact_name", "contact_email", "name", "email", "job_title", "track", "needs"]

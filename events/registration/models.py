@@ -253,6 +253,39 @@ class RegistrationLogEntry(models.Model):
         return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class MessageAudience(models.TextChoices):
+    ALL = "all", _("Alle tilmeldte (bekræftede og på ventelisten)")
+    CONFIRMED = "confirmed", _("Kun bekræftede")
+    WAITING = "waiting", _("Kun ventelisten")
+
+
+class CoordinatorMessage(models.Model):
+    """An e-mail a coordinator wrote to the participants of an offering (or those on its waiting list): who sent
+    what, to whom, when. Each recipient's copy goes through the outbox."""
+
+    wagtail_reference_index_ignore = True
+
+    offering = models.ForeignKey(
+        "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="coordinator_messages"
+    )
+    audience = models.CharField(_("modtagere"), max_length=10, choices=MessageAudience.choices)
+    subject = models.CharField(_("emne"), max_length=200)
+    text = models.TextField(_("tekst"))
+    recipients = models.PositiveIntegerField(_("antal modtagere"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sendt af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sendt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("besked til deltagerne")
+        verbose_name_plural = _("beskeder til deltagerne")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Venter")
     SENT = "sent", _("Sendt")

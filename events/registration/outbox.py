@@ -90,7 +90,8 @@ def render(message: OutboxMessage) -> None:
         participant.position = position
         return participant
 
-    context = template_context(registration, manage_url=stored.get("manage_url", ""))
+    # "text": what a coordinator wrote (emails.coordinator_message); the other templates have none.
+    context = template_context(registration, manage_url=stored.get("manage_url", ""), text=stored.get("text", ""))
     if "participant" in stored:
         context["participant"] = person(*stored["participant"])
     for name in ("participants", "confirmed", "waiting"):

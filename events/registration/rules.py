@@ -18,11 +18,18 @@ from .selectors import offering_change_deadline, offering_closes_at, offering_fi
 from .values import ACTIVE, Actor, ParticipantData
 
 
-def check_open(offering: OfferingPage, library: Library, now: dt.datetime) -> None:
+def check_open(offering: OfferingPage, library: Library, now: dt.datetime, *, actor: Actor | None = None) -> None:
+    """Is the offering open to `library` now? A coordinator registering by hand (a telephone registration) may
+    override when and who (the opening, the deadline, the rounds), never whether (registration on, not cancelled,
+    not over); the seats they published hold for them as for everyone."""
     if not offering.registration_enabled or not offering.live:
         raise RegistrationError(_("Der er ikke tilmelding til dette tilbud."), "disabled")
     if offering.is_cancelled:
         raise RegistrationError(_("Tilbuddet er aflyst."), "cancelled")
+    if actor is not None and actor.role == "coordinator":
+        if now >= offering.end:
+            raise RegistrationError(_("Tilbuddet er slut."), "over")
+        return
     if now >= offering_closes_at(offering=offering):
         raise RegistrationError(_("Tilmeldingen er lukket."), "closed")
     rounds = list(offering.registration_rounds.select_related("library_group"))

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -14,6 +15,7 @@ from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, Region, Status
 
 from .models import (
+    ContactStatus,
     EligibilityRound,
     OutboxMessage,
     OutboxStatus,
@@ -135,6 +137,106 @@ def waiting_count(*, offering_id: int) -> int:
     return Participant.objects.filter(offering_id=offering_id, status=ParticipantStatus.WAITING).count()
 
 
+@dataclasses.dataclass
+class ActionPreview:
+    """What a coordinator's cancel or promote would do, shown before it is done: who moves up from the waiting list
+    (`promoted`), and who is e-mailed ((name, address, why) each). `refusal` is the Danish reason it cannot be done."""
+
+    participant: Participant
+    promoted: list[Participant] = dataclasses.field(default_factory=list)
+    recipients: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    refusal: str = ""
+
+
+def _told(preview: ActionPreview, participant: Participant, about: str, contact_about: str) -> None:
+    """The participant and their contact are e-mailed, as `emails` does: nobody until the contact has confirmed."""
+    registration = participant.registration
+    if not registration.is_contact_confirmed:
+        return
+    if participant.email:
+        preview.recipients.append((participant.name, participant.email, about))
+    if registration.contact_email and registration.contact_email != participant.email:
+        preview.recipients.append((registration.contact_name, registration.contact_email, contact_about))
+
+
+def participant_cancel_preview(*, participant: Participant, now: dt.datetime | None = None) -> ActionPreview:
+    """What cancelling `participant` would do now: the seat (if they hold one) goes to the first on the waiting list,
+    as `services.participants_cancel` gives it; a seat already free goes on with it."""
+    now = now or timezone.now()
+    preview = ActionPreview(participant)
+    if participant.status == ParticipantStatus.CANCELLED:
+        preview.refusal = _("%(name)s er allerede afmeldt.") % {"name": participant.name}
+        return preview
+    _told(preview, participant, _("afmeldingen"), _("afmeldingen, som kontaktperson"))
+    offering = participant.offering
+    if now >= offering.end:
+        return preview
+    free = offering_seats_left(offering=offering)
+    queue = (
+        Participant.objects.filter(offering=offering, status=ParticipantStatus.WAITING)
+        .exclude(pk=participant.pk)
+        .select_related("registration")
+        .order_by("queued_at", "pk")
+    )
+    if free is None:
+        preview.promoted = list(queue)
+    else:
+        free += participant.status == ParticipantStatus.CONFIRMED
+        preview.promoted = list(queue[:free]) if free else []
+    for promoted in preview.promoted:
+        _told(preview, promoted, _("pladsen fra ventelisten"), _("pladsen fra ventelisten, som kontaktperson"))
+    return preview
+
+
+def participant_promote_preview(*, participant: Participant) -> ActionPreview:
+    """What giving `participant` a seat from the waiting list would do now, or why it cannot be done."""
+    preview = ActionPreview(participant)
+    if participant.status != ParticipantStatus.WAITING:
+        preview.refusal = _("%(name)s står ikke på ventelisten.") % {"name": participant.name}
+    elif offering_seats_left(offering=participant.offering) == 0:
+        preview.refusal = _("Der er ingen ledige pladser. Hæv antallet af pladser eller afmeld en deltager først.")
+    else:
+        _told(preview, participant, _("pladsen"), _("pladsen, som kontaktperson"))
+    return preview
+
+
+AUDIENCE_STATUSES = {
+    "all": (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING),
+    "confirmed": (ParticipantStatus.CONFIRMED,),
+    "waiting": (ParticipantStatus.WAITING,),
+}
+
+
+def message_recipients(*, offering: OfferingPage, audience: str) -> QuerySet[Participant]:
+    """Who a coordinator's message to `audience` reaches: participants with an address whose contact has confirmed
+    (until then nobody but the contact is written to), in the order they registered."""
+    return (
+        Participant.objects.filter(
+            offering=offering,
+            status__in=AUDIENCE_STATUSES[audience],
+            registration__contact_status=ContactStatus.CONFIRMED,
+            anonymised_at=None,
+        )
+        .exclude(email="")
+        .order_by("queued_at", "pk")
+    )
+
+
+def message_audience_counts(*, offering: OfferingPage) -> dict[str, int]:
+    """How many each audience of a coordinator's message reaches, in one query."""
+    reached = message_recipients(offering=offering, audience="all")
+    counts = reached.aggregate(
+        confirmed=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=ParticipantStatus.WAITING)),
+    )
+    return {"all": counts["confirmed"] + counts["waiting"], **counts}
+
+
+def coordinator_messages(*, offering: OfferingPage) -> list:
+    """The messages coordinators sent to the offering's participants, newest first, with who sent them."""
+    return list(offering.coordinator_messages.select_related("sent_by"))
+
+
 def offering_log_entries(*, offering: OfferingPage, limit: int) -> list[RegistrationLogEntry]:
     """The latest changes to the offering's registrations, newest first."""
     entries = RegistrationLogEntry.objects.filter(registration__offering=offering)
@@ -198,7 +300,7 @@ def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[Out
 
 
 def registrations_overview(*, offerings) -> dict:
-    """Confirmed participants per library, per region and per offering, for the given offerings."""
+    """Confirmed participants per library, per region and per offering (the newest first), for the given offerings."""
     confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
     per_library = (
         confirmed.values(
@@ -217,7 +319,7 @@ def registrations_overview(*, offerings) -> dict:
             waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
             cancelled=Count("participants", filter=Q(participants__status=ParticipantStatus.CANCELLED)),
         )
-        .order_by("start", "pk")
+        .order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
     )
     regions = dict(Region.choices)
     return {

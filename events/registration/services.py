@@ -23,6 +23,7 @@ from .errors import RegistrationError
 from .locking import offering_lock
 from .models import (
     ContactStatus,
+    CoordinatorMessage,
     LogAction,
     Participant,
     ParticipantStatus,
@@ -31,7 +32,7 @@ from .models import (
     SessionAttendance,
 )
 from .rules import check_changes_allowed, check_library_limit, check_open, check_participants
-from .selectors import attendance_grid, course_days, offering_seats_left, waiting_positions
+from .selectors import attendance_grid, course_days, message_recipients, offering_seats_left, waiting_positions
 from .values import ACTIVE, CONTACT, SYSTEM, Actor, ParticipantData
 
 
@@ -216,11 +217,14 @@ def registration_create(
     consent: bool,
     contact_confirmed: bool,
     language: str = "",
+    actor: Actor = CONTACT,
     now: dt.datetime | None = None,
 ) -> RegistrationResult:
     """Register participants from one library. Raises RegistrationError (nothing is written) when a rule refuses.
     Unless `contact_confirmed` (this browser confirmed the address before), the seats are held for
-    REGISTRATION_HOLD_MINUTES and only the contact is written to, with a confirmation link (`registration_confirm`)."""
+    REGISTRATION_HOLD_MINUTES and only the contact is written to, with a confirmation link (`registration_confirm`).
+    A coordinator (`actor`) registering by hand may do so outside the opening, deadline and rounds (`check_open`);
+    the seats, the waiting list and the maximum per library hold for them too."""
     now = now or timezone.now()
     if not consent:
         raise RegistrationError(_("Du skal acceptere privatlivserklæringen for at tilmelde."), "consent")
@@ -229,7 +233,7 @@ def registration_create(
         # What does not depend on the seats is checked and written before the lock, so the lock is held only
         # while seats are counted and given. An e-mail taken meanwhile is refused by the unique constraint.
         offering = OfferingPage.objects.get(pk=offering.pk)  # fresh
-        check_open(offering, library, now)
+        check_open(offering, library, now, actor=actor)
         check_participants(participants, offering, now)
         registration = Registration(
             offering=offering,
@@ -253,11 +257,12 @@ def registration_create(
         _holds_give_on(offering, now)
         check_library_limit(offering, library, len(participants))
         confirmed, waiting = _seat(offering, registration, participants, now)
+        by_hand = ", tilmeldt af koordinator" if actor.role == "coordinator" else ""
         log_entry_create(
             registration=registration,
             action=LogAction.REGISTERED,
-            actor=CONTACT,
-            detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter",
+            actor=actor,
+            detail=f"{len(confirmed)} bekræftet, {len(waiting)} venter{by_hand}",
         )
         if contact_confirmed:
             emails.registered(registration, token, confirmed, waiting)
@@ -445,3 +450,30 @@ def attendance_record(
                     now=now,
                 )
     return changed_cells
+
+
+def coordinator_message_send(
+    *, offering: OfferingPage, audience: str, subject: str, text: str, actor: Actor, now: dt.datetime | None = None
+) -> CoordinatorMessage:
+    """A coordinator writes to the participants of an offering (`audience`: "all", "confirmed" or "waiting"): one
+    e-mail each through the outbox (retried as the others), and the message kept as the log of who sent what, when.
+    Raises RegistrationError when nobody would get it; then nothing is written."""
+    now = now or timezone.now()
+    subject, text = " ".join(subject.split()), text.strip()
+    if not subject or not text:
+        raise RegistrationError(_("Skriv både et emne og en tekst."), "empty_message")
+    with transaction.atomic():
+        recipients = list(message_recipients(offering=offering, audience=audience).select_related("registration"))
+        if not recipients:
+            raise RegistrationError(_("Ingen deltagere får beskeden: der er ingen at skrive til."), "no_recipients")
+        message = CoordinatorMessage.objects.create(
+            offering=offering,
+            audience=audience,
+            subject=subject[:200],
+            text=text,
+            recipients=len(recipients),
+            sent_by=actor.user,
+            created_at=now,
+        )
+        emails.coordinator_message(recipients, subject, text)
+    return message

@@ -1,6 +1,7 @@
 """Figures about registration for the coordinators' dashboard and the libraries' competency landscapes.
 
-Reads only, each in a fixed number of queries; taking part means confirmed (and, where recorded, attending a day).
+Reads only, each in a fixed number of queries. The dashboard counts confirmed registrations in a period; the
+landscapes count taking part: confirmed (and, where recorded, attending a day) in offerings that have started.
 """
 
 from __future__ import annotations
@@ -92,17 +93,27 @@ def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPC
     return [UpcomingOffering(o, o.capacity, o.n_confirmed, o.n_waiting) for o in offerings]
 
 
-def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
-    """Confirmed participants per month of registration (`queued_at`), the last `months` months, oldest first."""
+def confirmed_in_period(*, months: int, region: str = "", now: dt.datetime | None = None) -> QuerySet[Participant]:
+    """What every chart of the dashboard counts: participants with a confirmed seat who were registered
+    (`queued_at`) in the last `months` months, from a library in `region` (any, when blank). One measure for the
+    three charts, so they add up to the same total side by side."""
     now = now or timezone.now()
-    firsts = months_back(now, months)
     participants = Participant.objects.filter(
-        status=ParticipantStatus.CONFIRMED, queued_at__gte=local_midnight(firsts[0]), queued_at__lte=now
+        status=ParticipantStatus.CONFIRMED,
+        queued_at__gte=local_midnight(months_back(now, months)[0]),
+        queued_at__lte=now,
     )
     if region:
         participants = participants.filter(registration__library__municipality__region=region)
+    return participants
+
+
+def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """`confirmed_in_period` per month of registration, the last `months` months, oldest first."""
+    now = now or timezone.now()
     rows = (
-        participants.annotate(month=TruncMonth("queued_at", tzinfo=timezone.get_current_timezone()))
+        confirmed_in_period(months=months, region=region, now=now)
+        .annotate(month=TruncMonth("queued_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by()
@@ -112,22 +123,12 @@ def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | Non
         month = row["month"]
         key = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
         by_month[key] = by_month.get(key, 0) + row["n"]
-    return [(first, by_month.get(first, 0)) for first in firsts]
+    return [(first, by_month.get(first, 0)) for first in months_back(now, months)]
 
 
-def _recent_participation(*, months: int, region: str, now: dt.datetime) -> QuerySet[Participant]:
-    """Who took part in an offering that started in the last `months` months (and has started)."""
-    since = local_midnight(months_back(now, months)[0])
-    participants = took_part(Participant.objects.filter(offering__start__gte=since, offering__start__lte=now))
-    if region:
-        participants = participants.filter(registration__library__municipality__region=region)
-    return participants
-
-
-def participation_by_region(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
-    """Participants per region of their library (every region, zeros too), for offerings of the last months."""
-    now = now or timezone.now()
-    participants = _recent_participation(months=months, region=region, now=now)
+def confirmed_by_region(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """`confirmed_in_period` per region of the participant's library (every region, zeros too)."""
+    participants = confirmed_in_period(months=months, region=region, now=now)
     counts = dict(
         participants.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
     )
@@ -135,13 +136,12 @@ def participation_by_region(*, months: int, region: str = "", now: dt.datetime |
     return [(label, counts.get(value, 0)) for value, label in regions]
 
 
-def participation_by_theme(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
-    """Participants per theme of the offering, most first, for offerings of the last months.
+def confirmed_by_theme(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """`confirmed_in_period` per theme of the offering, most first.
 
     An offering with two themes counts its participants under both; offerings without a theme under "Uden tema".
     """
-    now = now or timezone.now()
-    participants = _recent_participation(months=months, region=region, now=now)
+    participants = confirmed_in_period(months=months, region=region, now=now)
     rows = (
         participants.values_list("offering__theme_links__tag__name").annotate(n=Count("pk", distinct=True)).order_by()
     )

@@ -69,33 +69,35 @@ class CoordinatorDashboardPanel(Component):
             (dateformat.format(first, "M y"), n)
             for first, n in stats.confirmed_per_month(months=months, region=region, now=now)
         ]
-        per_region = stats.participation_by_region(months=months, region=region, now=now)
-        per_theme = stats.participation_by_theme(months=months, region=region, now=now)
+        per_region = stats.confirmed_by_region(months=months, region=region, now=now)
+        per_theme = stats.confirmed_by_theme(months=months, region=region, now=now)
+        # One measure for all three charts (stats.confirmed_in_period): said once above them and in each chart.
         context.update(
             form=form,
             filter_error=form.is_bound and not form.is_valid(),
             months=months,
             default_months=stats.DEFAULT_MONTHS,
             scope=scope,
+            total=sum(n for _label, n in per_month),
             per_month=per_month,
             per_region=per_region,
             per_theme=per_theme,
             month_chart=column_chart(
                 per_month,
-                title=_("Tilmeldinger over tid"),
-                description=_("Bekræftede deltagere pr. måned, efter tilmeldingsdato (%(scope)s): %(values)s.")
+                title=_("Bekræftede tilmeldinger pr. måned"),
+                description=_("Bekræftede tilmeldinger pr. måned, efter tilmeldingsdato (%(scope)s): %(values)s.")
                 % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_month)},
             ),
             region_chart=bar_chart(
                 per_region,
-                title=_("Deltagelse pr. region"),
-                description=_("Deltagere pr. region for deres bibliotek (%(scope)s): %(values)s.")
+                title=_("Bekræftede tilmeldinger pr. region"),
+                description=_("Bekræftede tilmeldinger pr. region for deltagerens bibliotek (%(scope)s): %(values)s.")
                 % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_region)},
             ),
             theme_chart=bar_chart(
                 per_theme,
-                title=_("Deltagelse pr. tema"),
-                description=_("Deltagere pr. tema for tilbuddet (%(scope)s): %(values)s.")
+                title=_("Bekræftede tilmeldinger pr. tema"),
+                description=_("Bekræftede tilmeldinger pr. tema for tilbuddet (%(scope)s): %(values)s.")
                 % {"scope": scope, "values": "; ".join(f"{label}: {n}" for label, n in per_theme)},
             ),
         )

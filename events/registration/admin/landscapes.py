@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +14,32 @@ from network.models import Library
 from .. import stats
 from ..landscape import landscape_context
 from .base import AdminTemplateView, require_registration_tools
+
+SORTS = {
+    "navn": ("name",),
+    "region": ("region_label", "name"),
+    "deltagere": ("-people", "name"),
+}
+
+
+class LandscapeFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Søg bibliotek eller kommune"), required=False, max_length=100)
+    sortering = forms.ChoiceField(
+        label=gettext_lazy("Sortér efter"),
+        required=False,
+        choices=[
+            ("navn", gettext_lazy("Navn")),
+            ("region", gettext_lazy("Region")),
+            ("deltagere", gettext_lazy("Flest deltagere")),
+        ],
+        error_messages={"invalid_choice": gettext_lazy("Vælg en sortering fra listen.")},
+    )
+
+    def values(self) -> tuple[str, str]:
+        """(search text, sort key) from the valid fields; nothing and "navn" for invalid ones."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return (data.get("q") or "").strip(), data.get("sortering") or "navn"
 
 
 class LandscapeIndexView(AdminTemplateView):
@@ -26,11 +54,27 @@ class LandscapeIndexView(AdminTemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        libraries = list(Library.objects.select_related("municipality").order_by("name"))
+        form = LandscapeFilterForm(request.GET or None)
+        query, sort = form.values()
+        libraries = Library.objects.select_related("municipality").order_by("name")
+        if query:
+            libraries = libraries.filter(Q(name__icontains=query) | Q(municipality__name__icontains=query))
+        libraries = list(libraries)
         people = stats.people_per_library()
         for library in libraries:
             library.people = people.get(library.pk, 0)
-        return self.render(libraries=libraries)
+            library.region_label = library.municipality.get_region_display()
+        # Sorted here: the counts come from a query of their own, and 98 libraries are few.
+        for key in reversed(SORTS[sort]):
+            field = key.lstrip("-")
+            libraries.sort(
+                key=lambda library, field=field: value_key(getattr(library, field)), reverse=key.startswith("-")
+            )
+        return self.render(libraries=libraries, filter_form=form, query=query)
+
+
+def value_key(value):
+    return value.casefold() if isinstance(value, str) else value
 
 
 class LibraryLandscapeView(AdminTemplateView):

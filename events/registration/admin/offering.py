@@ -1,4 +1,5 @@
-"""One offering's registrations: counts, participants (filtered, exportable), the log, cancel and promote."""
+"""One offering's registrations: counts, participants (filtered, exportable), the log; cancel and promote (each asks
+first), a telephone registration, a message to the participants."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
 
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from events.models import CoursePage
@@ -20,8 +22,9 @@ from network.models import Library, OfferingPage, Track
 
 from .. import selectors
 from ..errors import RegistrationError
-from ..models import Participant, ParticipantStatus, RegistrationLogEntry
-from ..services import participant_promote, participants_cancel
+from ..forms import PhoneRegistrationForm
+from ..models import MessageAudience, Participant, ParticipantStatus, RegistrationLogEntry
+from ..services import coordinator_message_send, participant_promote, participants_cancel, registration_create
 from ..values import Actor
 from .base import AdminTemplateView, back_to_offering, editable_offering
 
@@ -172,33 +175,78 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
             filter_form=form,
             participants=rows,
             log_entries=[(entry, actor_label(entry)) for entry in log_entries],
+            coordinator_messages=selectors.coordinator_messages(offering=self.offering),
             is_course=isinstance(self.offering, CoursePage),
             csv_url=self.csv_export_url,
             xlsx_url=self.xlsx_export_url,
         )
 
 
-class ParticipantActionView(View):
-    """A POST that changes one participant through a service; a refusal is shown as the service's Danish message."""
+class ParticipantActionView(AdminTemplateView):
+    """One participant's cancel or promote: GET asks (who is moved, who is e-mailed), POST does it through a service.
+    A refusal is a Danish message, and nothing changes."""
 
-    http_method_names = ["post"]
+    template_name = "registration/admin/participant_confirm.html"
+    header_icon = "user"
+    question = ""
+    button = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.offering = None
+        self.participant = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        self.participant = get_object_or_404(
+            Participant.objects.select_related("registration__library", "offering"),
+            pk=kwargs["participant_id"],
+            offering=self.offering,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.question % {"name": self.participant.name} if self.participant else ""
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def preview(self) -> selectors.ActionPreview:
+        raise NotImplementedError
 
     def act(self, request, participant: Participant) -> str:
         raise NotImplementedError
 
-    def post(self, request, page_id: int, participant_id: int):
-        offering = editable_offering(request, page_id)
-        participant = get_object_or_404(
-            Participant.objects.select_related("registration"), pk=participant_id, offering=offering
+    def get(self, request, page_id: int, participant_id: int):
+        preview = self.preview()
+        if preview.refusal:
+            messages.error(request, preview.refusal)
+            return back_to_offering(request, self.offering)
+        next_url = get_valid_next_url_from_request(request) or reverse(
+            "registration_admin:offering", args=[self.offering.pk]
         )
+        return self.render(
+            offering=self.offering, preview=preview, action=self.action, button=self.button, next_url=next_url
+        )
+
+    def post(self, request, page_id: int, participant_id: int):
         try:
-            messages.success(request, self.act(request, participant))
+            messages.success(request, self.act(request, self.participant))
         except RegistrationError as error:
             messages.error(request, error.message)
-        return back_to_offering(request, offering)
+        return back_to_offering(request, self.offering)
 
 
 class CancelParticipantView(ParticipantActionView):
+    action = "cancel"
+    question = gettext_lazy("Afmeld %(name)s?")
+    button = gettext_lazy("Ja, afmeld")
+
+    def preview(self):
+        return selectors.participant_cancel_preview(participant=self.participant)
+
     def act(self, request, participant):
         # A coordinator is not bound by the contact's change deadline (the service knows).
         _cancelled, promoted = participants_cancel(
@@ -209,14 +257,165 @@ class CancelParticipantView(ParticipantActionView):
         message = _("%(name)s er afmeldt.") % {"name": participant.name}
         if promoted:
             message += " " + ngettext(
-                "%(count)d deltager er rykket op fra ventelisten.",
-                "%(count)d deltagere er rykket op fra ventelisten.",
+                "%(count)d deltager er rykket op fra ventelisten: %(names)s.",
+                "%(count)d deltagere er rykket op fra ventelisten: %(names)s.",
                 len(promoted),
-            ) % {"count": len(promoted)}
+            ) % {"count": len(promoted), "names": ", ".join(p.name for p in promoted)}
         return message
 
 
 class PromoteParticipantView(ParticipantActionView):
+    action = "promote"
+    question = gettext_lazy("Giv %(name)s en plads?")
+    button = gettext_lazy("Ja, giv en plads")
+
+    def preview(self):
+        return selectors.participant_promote_preview(participant=self.participant)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["position"] = selectors.waiting_positions(offering_id=self.offering.pk).get(self.participant.pk)
+        return context
+
     def act(self, request, participant):
         participant_promote(participant=participant, actor=Actor.coordinator(request.user))
         return _("%(name)s har fået en plads.") % {"name": participant.name}
+
+
+class AddParticipantView(AdminTemplateView):
+    """A coordinator registers one participant by hand (a telephone registration) through the public form's service,
+    under the offering's lock: a seat while one is free, else the waiting list (or a refusal, without a list)."""
+
+    template_name = "registration/admin/add_participant.html"
+    header_icon = "user"
+    page_title = gettext_lazy("Tilmeld en deltager")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def form(self, data=None) -> PhoneRegistrationForm:
+        return PhoneRegistrationForm(data, tracks=self.offering.registration_tracks or ())
+
+    def get(self, request, page_id: int):
+        return self.render(offering=self.offering, form=self.form())
+
+    def post(self, request, page_id: int):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(offering=self.offering, form=form)
+        try:
+            result = registration_create(
+                offering=self.offering,
+                library=form.cleaned_data["library"],
+                contact_name=form.cleaned_data["contact_name"],
+                contact_email=form.cleaned_data["contact_email"],
+                participants=[form.participant()],
+                consent=form.cleaned_data["informed"],
+                # The coordinator has spoken with the contact: the receipt goes to them at once.
+                contact_confirmed=True,
+                actor=Actor.coordinator(request.user),
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.render(offering=self.offering, form=form)
+        name = form.cleaned_data["name"]
+        if result.confirmed:
+            messages.success(request, _("%(name)s er tilmeldt og har fået en plads.") % {"name": name})
+        else:
+            position = result.waiting[0].position  # its place in the queue, stamped under the lock
+            messages.warning(
+                request,
+                _("Der var ingen ledig plads: %(name)s står på ventelisten som nr. %(position)d.")
+                % {"name": name, "position": position},
+            )
+        return redirect("registration_admin:offering", page_id=self.offering.pk)
+
+
+class MessageForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Til"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Vælg, hvem beskeden er til.")},
+    )
+    subject = forms.CharField(
+        label=gettext_lazy("Emne"),
+        max_length=200,
+        error_messages={"max_length": gettext_lazy("Højst %(limit_value)d tegn.")},
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Tekst"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=gettext_lazy("Hver modtager får den med sit navn, tilbuddets tid og sted og et link til det."),
+        error_messages={"max_length": gettext_lazy("Højst %(limit_value)d tegn.")},
+    )
+
+    def __init__(self, *args, counts: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [
+            (value, f"{label} ({counts[value]})") for value, label in MessageAudience.choices
+        ]
+
+
+class MessageParticipantsView(AdminTemplateView):
+    """A coordinator writes to every participant of an offering, or only the confirmed or the waiting: the form, a
+    preview that says how many get it, then the e-mails through the outbox. Without JavaScript."""
+
+    template_name = "registration/admin/message.html"
+    header_icon = "mail"
+    page_title = gettext_lazy("Skriv til deltagerne")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.offering = editable_offering(request, kwargs["page_id"])
+        self.counts = selectors.message_audience_counts(offering=self.offering)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        url = reverse("registration_admin:offering", args=[self.offering.pk])
+        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+
+    def get(self, request, page_id: int):
+        form = MessageForm(initial={"audience": request.GET.get("til", MessageAudience.ALL)}, counts=self.counts)
+        return self.render(offering=self.offering, form=form)
+
+    def post(self, request, page_id: int):
+        form = MessageForm(request.POST, counts=self.counts)
+        if not form.is_valid():
+            return self.render(offering=self.offering, form=form)
+        data = form.cleaned_data
+        if request.POST.get("action") != "send":
+            return self.render(
+                offering=self.offering,
+                form=form,
+                preview=True,
+                recipients=self.counts[data["audience"]],
+                audience_label=MessageAudience(data["audience"]).label,
+            )
+        try:
+            message = coordinator_message_send(
+                offering=self.offering,
+                audience=data["audience"],
+                subject=data["subject"],
+                text=data["text"],
+                actor=Actor.coordinator(request.user),
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.render(offering=self.offering, form=form)
+        messages.success(
+            request,
+            ngettext(
+                "Beskeden er lagt i udbakken til %(count)d modtager.",
+                "Beskeden er lagt i udbakken til %(count)d modtagere.",
+                message.recipients,
+            )
+            % {"count": message.recipients},
+        )
+        return redirect("registration_admin:offering", page_id=self.offering.pk)

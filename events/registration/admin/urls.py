@@ -4,7 +4,13 @@ from django.urls import path
 
 from .attendance import AttendanceView
 from .landscapes import LandscapeIndexView, LibraryLandscapeView
-from .offering import CancelParticipantView, OfferingRegistrationsView, PromoteParticipantView
+from .offering import (
+    AddParticipantView,
+    CancelParticipantView,
+    MessageParticipantsView,
+    OfferingRegistrationsView,
+    PromoteParticipantView,
+)
 from .outbox import OutboxRetryView
 from .overview import OverviewView
 from .person import PersonDataView
@@ -17,6 +23,8 @@ urlpatterns = [
     path("kompetencelandskaber/<id:library_id>/", LibraryLandscapeView.as_view(), name="landscape"),
     path("udbakke-proev-igen/", OutboxRetryView.as_view(), name="outbox_retry"),
     path("<id:page_id>/", OfferingRegistrationsView.as_view(), name="offering"),
+    path("<id:page_id>/tilmeld/", AddParticipantView.as_view(), name="add"),
+    path("<id:page_id>/skriv/", MessageParticipantsView.as_view(), name="message"),
     path("<id:page_id>/fremmoede/", AttendanceView.as_view(), name="attendance"),
     path("<id:page_id>/deltager/<id:participant_id>/afmeld/", CancelParticipantView.as_view(), name="cancel"),
     path("<id:page_id>/deltager/<id:participant_id>/ryk-op/", PromoteParticipantView.as_view(), name="promote"),

@@ -83,20 +83,20 @@ def test_confirmed_per_month_in_one_region_and_a_short_period(figures):
     ]
 
 
-def test_participation_by_region_uses_the_libraries_regions_and_lists_every_region(figures):
-    assert stats.participation_by_region(months=12, now=NOW) == [
-        ("Region Hovedstaden", 3),  # webinar 2, course 1 (no attendance recorded)
+def test_confirmed_by_region_uses_the_libraries_regions_and_lists_every_region(figures):
+    assert stats.confirmed_by_region(months=12, now=NOW) == [
+        ("Region Hovedstaden", 4),  # webinar 2, course 1, KI-temadag 1 (not started: registered all the same)
         ("Region Sjælland", 0),
         ("Region Syddanmark", 0),
-        ("Region Midtjylland", 5),  # webinar 3, leadership 1, course 1 (the absent one left out)
-        ("Region Nordjylland", 3),  # leadership 2, open meeting 1
+        ("Region Midtjylland", 8),  # webinar 3, leadership 1, course 2 (whatever the attendance), Ledernetværk 2
+        ("Region Nordjylland", 3),  # leadership 2, open meeting 1 (the waiting one left out)
     ]
 
 
-def test_participation_by_region_in_a_short_period(figures):
-    # Since 1 April 2024: the webinar, the course and the open meeting.
-    assert dict(stats.participation_by_region(months=3, now=NOW)) == {
-        "Region Hovedstaden": 3,
+def test_confirmed_by_region_in_a_short_period(figures):
+    # Registered since 1 April 2024: the course, Ledernetværk, the KI-temadag and the open meeting.
+    assert dict(stats.confirmed_by_region(months=3, now=NOW)) == {
+        "Region Hovedstaden": 2,
         "Region Sjælland": 0,
         "Region Syddanmark": 0,
         "Region Midtjylland": 4,
@@ -104,18 +104,40 @@ def test_participation_by_region_in_a_short_period(figures):
     }
 
 
-def test_participation_by_theme_counts_each_theme_of_an_offering(figures):
-    assert stats.participation_by_theme(months=12, now=NOW) == [
-        ("Formidling", 7),
+def test_confirmed_by_theme_counts_each_theme_of_an_offering(figures):
+    assert stats.confirmed_by_theme(months=12, now=NOW) == [
+        ("Formidling", 8),
+        ("Ledelse", 5),
         ("Verdensmål", 5),
+        ("Uden tema", 2),
+    ]
+    assert stats.confirmed_by_theme(months=12, region="midtjylland", now=NOW) == [
+        ("Formidling", 5),
         ("Ledelse", 3),
-        ("Uden tema", 1),
-    ]
-    assert stats.participation_by_theme(months=12, region="midtjylland", now=NOW) == [
-        ("Formidling", 4),
         ("Verdensmål", 3),
-        ("Ledelse", 1),
     ]
+
+
+@pytest.mark.parametrize(("months", "region"), [(12, ""), (3, ""), (24, "midtjylland"), (3, "nordjylland")])
+def test_the_three_charts_count_the_same_thing_for_the_same_period(figures, months, region):
+    per_month = sum(n for _month, n in stats.confirmed_per_month(months=months, region=region, now=NOW))
+    per_region = sum(n for _region, n in stats.confirmed_by_region(months=months, region=region, now=NOW))
+    per_theme = stats.confirmed_by_theme(months=months, region=region, now=NOW)
+    assert per_month == per_region == stats.confirmed_in_period(months=months, region=region, now=NOW).count()
+    # Each registration is under at least one theme (or "Uden tema"), and under no more than its offering's themes.
+    assert per_month <= sum(n for _theme, n in per_theme) <= 2 * per_month
+
+
+def test_registrations_for_offerings_not_yet_started_count_in_every_chart(organisation, library, frozen):
+    """The issue's case: 9 registrations over time, zeros per region and "nobody" per theme, all for upcoming
+    offerings. Now each chart counts them."""
+    upcoming = EventPageFactory(
+        parent=organisation, start=at(2024, 9, 1), end=at(2024, 9, 2), registration_enabled=True
+    )
+    add(upcoming, library, at(2024, 6, 1), 9)
+    assert sum(n for _m, n in stats.confirmed_per_month(months=12, now=NOW)) == 9
+    assert dict(stats.confirmed_by_region(months=12, now=NOW))["Region Midtjylland"] == 9
+    assert stats.confirmed_by_theme(months=12, now=NOW) == [("Uden tema", 9)]
 
 
 def test_upcoming_offerings_with_seats_left_confirmed_and_waiting(figures, superuser):
@@ -148,10 +170,11 @@ def test_panel_on_the_admin_home_shows_the_list_and_the_charts(figures, superuse
     assert reverse("registration_admin:offering", args=[figures.future.pk]) in html
     assert html.count('role="img"') == 3
     assert html.count("<title id=") == 3 and html.count("<desc id=") == 3
-    assert "Region Midtjylland: 5" in html  # the description holds the numbers
+    assert "Region Midtjylland: 8" in html  # the description holds the numbers
+    assert "Alle tre figurer tæller det samme" in html and "I alt 15 tilmeldinger." in html
     for table in ("per-month", "per-region", "per-theme"):
         assert f'data-table="{table}"' in html
-    assert '<th scope="row">Formidling</th><td>7</td>' in html
+    assert '<th scope="row">Formidling</th><td>8</td>' in html
 
 
 def test_coordinator_sees_only_the_offerings_of_their_own_section(figures, coordinator, stranger, frozen):
@@ -175,7 +198,7 @@ def test_coordinator_sees_the_network_wide_figures_without_the_network_wide_perm
     other = home(logged_in(stranger)).content.decode()
 
     assert 'id="dashboard-figures-heading"' in own
-    assert "Region Midtjylland: 5" in own and "Region Midtjylland: 5" in other
+    assert "Region Midtjylland: 8" in own and "Region Midtjylland: 8" in other
 
 
 def test_editor_without_registration_rights_gets_no_panel(figures, frozen):
@@ -226,7 +249,7 @@ def test_bad_filter_input_shows_a_danish_message_and_the_default(figures, superu
 def test_an_empty_filter_is_the_default_and_no_error(figures, superuser, frozen):
     html = home(logged_in(superuser), periode="", region="").content.decode()
     assert "data-filter-error" not in html
-    assert "Tal (seneste 12 måneder)" in html
+    assert "Bekræftede tilmeldinger (seneste 12 måneder)" in html
 
 
 # --- Query counts ------------------------------------------------------------------------------------------------

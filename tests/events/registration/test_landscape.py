@@ -324,3 +324,37 @@ def test_public_landscape_query_count_is_pinned(client, figures, organisation, f
     more_data(organisation, figures.herning, 5)
     with django_assert_num_queries(PUBLIC_QUERIES):
         assert "Ekstra tema 4" in client.get(url).content.decode()
+
+
+def landscape_rows(client, **params) -> list[str]:
+    html = client.get(reverse("registration_admin:landscapes"), params).content.decode()
+    return re.findall(r'<a href="/admin/tilmeldinger/kompetencelandskaber/\d+/">([^<]+)</a>', html)
+
+
+def test_landscape_list_searches_library_and_municipality(coordinator_client, figures, frozen):
+    assert landscape_rows(coordinator_client, q="herning") == ["Bibliotekerne i Herning"]
+    by_municipality = landscape_rows(coordinator_client, q="Ballerup")
+    assert len(by_municipality) == 1 and "Ballerup" in by_municipality[0]
+    html = coordinator_client.get(reverse("registration_admin:landscapes"), {"q": "Atlantis"}).content.decode()
+    assert 'Ingen biblioteker matcher "Atlantis".' in html
+
+
+def test_landscape_list_sorts_by_name_region_or_most_participants(coordinator_client, figures, frozen):
+    libraries = {library.name: library for library in Library.objects.select_related("municipality")}
+    by_name = landscape_rows(coordinator_client)
+    assert by_name == sorted(by_name, key=str.casefold)
+    by_people = landscape_rows(coordinator_client, sortering="deltagere")
+    people = stats.people_per_library(now=NOW)
+    counts = [people.get(libraries[name].pk, 0) for name in by_people]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    by_region = landscape_rows(coordinator_client, sortering="region")
+    regions = [libraries[name].municipality.get_region_display() for name in by_region]
+    assert regions == sorted(regions, key=str.casefold)
+
+
+def test_landscape_list_with_an_unknown_sort_says_so_in_danish_and_sorts_by_name(coordinator_client, figures):
+    response = coordinator_client.get(reverse("registration_admin:landscapes"), {"sortering": "pk; DROP"})
+    assert response.status_code == 200
+    assert "Vælg en sortering fra listen." in response.content.decode()
+    rows = landscape_rows(coordinator_client, sortering="pk; DROP")
+    assert rows == sorted(rows, key=str.casefold) and len(rows) == Library.objects.count()

@@ -230,9 +230,12 @@ def test_cancelling_twice_is_a_message_not_a_500(admin_client, filled):
     assert "Der er ingen tilmeldte deltagere at afmelde." in response.content.decode()
 
 
-def test_actions_need_post(admin_client, filled):
+def test_actions_ask_on_get_and_change_nothing(admin_client, filled):
     participant = Participant.objects.get(email="deltager1@example.org")
-    assert admin_client.get(reverse("registration_admin:cancel", args=[filled.pk, participant.pk])).status_code == 405
+    response = admin_client.get(reverse("registration_admin:cancel", args=[filled.pk, participant.pk]))
+    assert response.status_code == 200 and 'data-confirm="cancel"' in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.CONFIRMED
 
 
 def test_a_participant_of_another_offering_is_not_found(admin_client, filled, event, library):

@@ -98,3 +98,10 @@ def test_outbox_retry_ignores_ids_that_are_no_number(coordinator_client, failed_
     assert response.status_code == 302
     failed_message.refresh_from_db()
     assert failed_message.status == OutboxStatus.FAILED
+
+
+def test_the_subject_column_wraps_between_words(coordinator_client, failed_message):
+    """Wagtail's title cells break inside words (word-break: break-word); the outbox's subject cell does not."""
+    html = coordinator_client.get(reverse("udbakke:index")).content.decode()
+    assert 'class="title"' in html and failed_message.subject in html
+    assert ".listing td.title { word-break: normal; overflow-wrap: break-word;" in html

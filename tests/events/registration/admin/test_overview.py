@@ -104,3 +104,16 @@ def test_overview_for_coordinators_with_the_permission_only(coordinator_client, 
     assert overview(coordinator_client).status_code == 200
     client.force_login(editor())
     assert denied(overview(client))
+
+
+def test_overview_lists_the_newest_offerings_first(admin_client, organisation, filled, course_filled):
+    """The event starts in 30 days, the course in 20, one more offering in 60: the latest start comes first."""
+    EventPageFactory(
+        parent=organisation,
+        title="Konference om læring",
+        start=timezone.now() + dt.timedelta(days=60),
+        end=timezone.now() + dt.timedelta(days=61),
+        registration_enabled=True,
+    )
+    titles = [o.title for o in overview(admin_client).context["per_offering"]]
+    assert titles == ["Konference om læring", "Temadag om læselyst", "Formidling i praksis"]
