@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
 from events.models import CoursePage
-from network.models import Library, OfferingPage, Track
+from network.models import Library, OfferingPage, Region, Track
 
 from .. import selectors
 from ..errors import RegistrationError
@@ -24,6 +22,7 @@ from ..models import Participant, ParticipantStatus, RegistrationLogEntry
 from ..services import participant_promote, participants_cancel
 from ..values import Actor
 from .base import AdminTemplateView, back_to_offering, editable_offering
+from .spreadsheet import DanishSpreadsheetExportMixin
 
 LOG_ENTRIES_SHOWN = 50
 ROLE_LABELS = {
@@ -76,7 +75,7 @@ class ParticipantFilterForm(forms.Form):
         return participants
 
 
-class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
+class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView):
     """Counts, participants (filtered, exportable), actions and the latest log entries of one offering."""
 
     template_name = "registration/admin/offering.html"
@@ -112,6 +111,20 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
         "confirmed_at": gettext_lazy("Bekræftet"),
         "cancelled_at": gettext_lazy("Afmeldt"),
     }
+    export_sheet_title = gettext_lazy("Tilmeldinger")
+    export_width_sources = {
+        "name": "name",
+        "email": "email",
+        "library": "registration__library__name",
+        "region": Region.labels,
+        "job_title": "job_title",
+        "track": Track.labels,
+        "needs": "needs",
+        "status": [*ParticipantStatus.labels, gettext_lazy("Plads holdt, ikke bekræftet")],
+        "contact_name": "registration__contact_name",
+        "contact_email": "registration__contact_email",
+    }
+    export_datetime_fields = ("queued_at", "confirmed_at", "cancelled_at")
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
