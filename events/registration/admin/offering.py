@@ -129,6 +129,7 @@ class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView)
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.offering = None
+        self.labels: dict[tuple, str] = {}
 
     def get_page_title(self):
         return self.offering.title if self.offering else _("Tilmeldinger")
@@ -142,17 +143,27 @@ class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView)
     def participants(self):
         return Participant.objects.filter(offering=self.offering).select_related("registration__library__municipality")
 
+    def label(self, key: tuple, compute) -> str:
+        """A display label worked out once per export, not per row: translating a lazy label is most of a row's
+        time, and a list has only a handful of different ones."""
+        try:
+            return self.labels[key]
+        except KeyError:
+            label = self.labels[key] = str(compute())
+            return label
+
     def to_row_dict(self, item: Participant):
         registration = item.registration
+        municipality = registration.library.municipality
         return OrderedDict(
             name=item.name,
             email=item.email,
             library=registration.library.name,
-            region=registration.library.municipality.get_region_display(),
+            region=self.label(("region", municipality.region), municipality.get_region_display),
             job_title=item.job_title,
-            track=item.get_track_display(),
+            track=self.label(("track", item.track), item.get_track_display),
             needs=item.needs,
-            status=item.status_label,
+            status=self.label(("status", registration.contact_status, item.status), lambda: item.status_label),
             position=self.positions.get(item.pk, ""),
             contact_name=registration.contact_name,
             contact_email=registration.contact_email,

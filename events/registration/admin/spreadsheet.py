@@ -59,6 +59,8 @@ class DanishSpreadsheetExportMixin(SpreadsheetExportMixin):
     # CSV
 
     def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, str | int | None):  # as they are; the lookup of a preprocessor per cell is not free
+            return value
         value = self.export_value(value)
         if export_format == self.FORMAT_CSV and isinstance(value, dt.datetime):
             return value.strftime(CSV_DATETIME_FORMAT)
