@@ -173,6 +173,7 @@ def measure(kind: str, sizes: list[int], requests: int) -> dict[int, dict]:
                     "median_ms": round(statistics.median(ordered), 1),
                     "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 1),
                 }
+            print(f"  {name}: " + ", ".join(f"{size:,}: {results[size][name]}" for size in sizes), flush=True)
             if name == EXPORTS[-1]:
                 for size in sizes:
                     results[size]["_rss_after_exports_mb"] = round(rss_mb(workers[size]), 1)
