@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-clean lighthouse loadtest
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-clean lighthouse loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -86,10 +86,14 @@ test-postgres: install ## The test suite on PostgreSQL (PG_URL)
 bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL, with registration, when DATABASE_URL is set); Lighthouse
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory bench-registration ;; esac
+	$(MAKE) --no-print-directory bench-admin
 	$(MAKE) --no-print-directory lighthouse
 
 bench-registration: install ## Registration at 20 concurrent clients on PostgreSQL (DATABASE_URL)
 	$(BIN)/python tests/benchmarks/bench_registration.py $(BENCH_REGISTRATION_ARGS)
+
+bench-admin: install ## The coordinators' admin screens and exports at 2,000 and 200,000 participants; var/bench/admin.json
+	$(BIN)/python tests/benchmarks/bench_admin.py $(BENCH_ADMIN_ARGS)
 
 lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a course page and search; var/bench/lighthouse.json
 	$(BIN)/python tests/benchmarks/lighthouse.py

@@ -300,7 +300,8 @@ def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[Out
 
 
 def registrations_overview(*, offerings) -> dict:
-    """Confirmed participants per library, per region and per offering (the newest first), for the given offerings."""
+    """Confirmed participants per library, per region and per offering (the newest first; a queryset, to be
+    paged), for the given offerings."""
     confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
     per_library = (
         confirmed.values(
@@ -333,7 +334,7 @@ def registrations_overview(*, offerings) -> dict:
             for row in per_library
         ],
         "per_region": [{"region": label, "confirmed": by_region.get(value, 0)} for value, label in Region.choices],
-        "per_offering": list(per_offering),
+        "per_offering": per_offering,  # a queryset: the view shows one page of it
         "total": sum(by_region.values()),
     }
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import random
+import uuid
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -16,12 +19,21 @@ from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from events.models import CourseDayKind, CoursePage, CourseSession, EventPage
+from events.registration.models import (
+    LogAction,
+    Participant,
+    ParticipantStatus,
+    Registration,
+    RegistrationLogEntry,
+)
 from network.models import (
     AttendanceMode,
     Audience,
     InitiativeIndexPage,
     InitiativePage,
+    Library,
     Municipality,
+    OfferingPage,
     PageTheme,
     Status,
     Theme,
@@ -29,7 +41,12 @@ from network.models import (
 from webinars.models import WebinarPage
 
 BATCH_SIZE = 250
+PARTICIPANT_BATCH = 5000
 SECTIONS = 8
+# Every fourth offering goes to the first section, so a volume of 20,000 has a section of 5,000 (the page explorer).
+LARGE_SECTION_SHARE = 4
+# One course gets this many participants (its capacity a tenth fewer, the rest wait): one offering's registrations.
+LARGE_OFFERING_PARTICIPANTS = 2000
 YEARS_BACK = 9
 YEARS_AHEAD = 1
 
@@ -39,6 +56,47 @@ TOPICS = [
     "Digital dannelse", "Bæredygtige biblioteker", "Fællesskaber og frivillige", "Data og dokumentation",
     "Lokalhistorie", "Demokrati og debat", "Partnerskaber", "Brugerinddragelse",
 ]  # fmt: skip
+FIRST_NAMES = [
+    "Anne",
+    "Mette",
+    "Hanne",
+    "Lone",
+    "Kirsten",
+    "Søren",
+    "Jens",
+    "Lars",
+    "Mikkel",
+    "Åse",
+    "Ørnulf",
+    "Freja",
+    "Ida",
+    "Emil",
+    "Karen",
+    "Bo",
+    "Signe",
+    "Rasmus",
+    "Maja",
+    "Troels",
+]
+LAST_NAMES = [
+    "Holm",
+    "Skov",
+    "Bæk",
+    "Østergaard",
+    "Lund",
+    "Krog",
+    "Dahl",
+    "Vestergaard",
+    "Møller",
+    "Brink",
+    "Aagaard",
+    "Kjær",
+    "Thygesen",
+    "Bach",
+    "Munk",
+]
+JOB_TITLES = ["Bibliotekar", "Formidler", "Leder", "Kulturformidler", "Børnebibliotekar", "Biblioteksassistent"]
+NEEDS = ["", "", "", "", "Vegetar", "Glutenfri", "Kørestol", "Laktosefri; vegetar"]
 FORMS = {"event": ["Inspirationsdag", "Temadag", "Konference", "Netværksmøde", "Vidensfestival"],
          "course": ["Kompetenceforløb", "Kursus", "Forløb"], "webinar": ["Webinar"]}  # fmt: skip
 
@@ -145,7 +203,7 @@ class VolumeGenerator:
                     for number in batch:
                         page = self.build(number)
                         page.first_published_at = page.last_published_at = page.start - dt.timedelta(days=60)
-                        sections[number % len(sections)].add_child(instance=page)
+                        sections[self._section_index(number)].add_child(instance=page)
                         chosen = self.random.sample(self.themes, k=self.random.choice([1, 1, 2, 2, 3]))
                         PageTheme.objects.bulk_create([PageTheme(tag_id=t, content_object_id=page.pk) for t in chosen])
                         made += 1
@@ -154,7 +212,126 @@ class VolumeGenerator:
         return made
 
     @staticmethod
+    def _section_index(number: int) -> int:
+        if number % LARGE_SECTION_SHARE == 0:
+            return 0
+        return 1 + number % (SECTIONS - 1)
+
+    @staticmethod
     def _batches(count: int, offset: int) -> Iterator[range]:
         last = offset + count
         for start in range(offset + 1, last + 1, BATCH_SIZE):
             yield range(start, min(start + BATCH_SIZE, last + 1))
+
+
+class ParticipantGenerator:
+    """Registrations with one to three participants each, over the volume's offerings, deterministic for a seed and
+    written with bulk_create in batches (each its own transaction), so memory stays flat. The first course of the
+    first section gets 2,000 of them (or all, when fewer are asked), past its capacity; the rest are spread at random.
+    Names are made up from common Danish first and last names; addresses are numbered at example.org."""
+
+    def __init__(self, *, seed: int, now: dt.datetime | None = None):
+        self.random = random.Random(seed)
+        self.now = now or timezone.now()
+        self.libraries = list(Library.objects.order_by("pk").values_list("pk", flat=True))
+        sections = InitiativePage.objects.filter(slug__startswith="volumen-").order_by("path")
+        if not sections.exists():
+            raise ValueError("No volume offerings: run generate_volume --offerings first.")
+        self.offerings = [
+            pk
+            for section in sections
+            for pk in OfferingPage.objects.child_of(section).order_by("path").values_list("pk", flat=True)
+        ]
+        self.large = CoursePage.objects.child_of(sections[0]).order_by("path").values_list("pk", flat=True).first()
+        self.serial = Participant.objects.count()  # a second run adds new addresses
+
+    def _registration(self, offering_id: int, created: dt.datetime) -> Registration:
+        number = self.random.getrandbits(64)
+        return Registration(
+            offering_id=offering_id,
+            public_id=uuid.UUID(int=self.random.getrandbits(128), version=4),
+            token_hash=hashlib.sha256(str(number).encode()).hexdigest(),
+            library_id=self.random.choice(self.libraries),
+            contact_name=f"{self.random.choice(FIRST_NAMES)} {self.random.choice(LAST_NAMES)}",
+            contact_email=f"kontakt{number % 100_000}@example.org",
+            consent_at=created,
+            privacy_notice_version=settings.REGISTRATION_PRIVACY_NOTICE_VERSION,
+            created_at=created,
+        )
+
+    def _participant(self, registration: Registration, status: str) -> Participant:
+        self.serial += 1
+        first, last = self.random.choice(FIRST_NAMES), self.random.choice(LAST_NAMES)
+        return Participant(
+            registration=registration,
+            offering_id=registration.offering_id,
+            name=f"{first} {last}",
+            email=f"deltager{self.serial}@example.org",
+            job_title=self.random.choice(JOB_TITLES),
+            needs=self.random.choice(NEEDS),
+            status=status,
+            queued_at=registration.created_at,
+            confirmed_at=registration.created_at if status == ParticipantStatus.CONFIRMED else None,
+        )
+
+    def _plan(self, count: int) -> Iterator[tuple[int, int]]:
+        """(offering, how many) per registration: first the large course's, then the rest at random."""
+        large = min(count, LARGE_OFFERING_PARTICIPANTS) if self.large else 0
+        left = large
+        while left:
+            size = min(left, self.random.choice([1, 1, 2, 3]))
+            yield self.large, size
+            left -= size
+        left = count - large
+        others = [pk for pk in self.offerings if pk != self.large] or [self.large]
+        while left > 0:
+            size = min(left, self.random.choice([1, 1, 2, 3]))
+            yield self.random.choice(others), size
+            left -= size
+
+    def generate(self, count: int, *, progress: Callable[[int, int], None] | None = None) -> int:
+        capacity = LARGE_OFFERING_PARTICIPANTS * 9 // 10
+        if self.large:
+            # Registration open, with fewer seats than people: confirmed participants and a waiting list.
+            OfferingPage.objects.filter(pk=self.large).update(
+                registration_enabled=True, capacity=capacity, waiting_list=True
+            )
+        seats_taken = 0
+        made = 0
+        plan = self._plan(count)
+        while made < count:
+            registrations, people = [], []
+            for offering_id, size in plan:
+                if offering_id == self.large:  # in the order they came, so the first have the seats
+                    created = self.now - dt.timedelta(days=30) + dt.timedelta(minutes=seats_taken)
+                else:
+                    created = self.now - dt.timedelta(minutes=self.random.randrange(60 * 24 * 365 * 2))
+                registration = self._registration(offering_id, created)
+                registrations.append(registration)
+                for _ in range(size):
+                    status = ParticipantStatus.CONFIRMED
+                    if offering_id == self.large:
+                        seats_taken += 1
+                        status = ParticipantStatus.CONFIRMED if seats_taken <= capacity else ParticipantStatus.WAITING
+                    elif self.random.random() < 0.05:
+                        status = ParticipantStatus.CANCELLED
+                    people.append(self._participant(registration, status))
+                if len(people) >= PARTICIPANT_BATCH:
+                    break
+            if not people:
+                break
+            with transaction.atomic():
+                Registration.objects.bulk_create(registrations)
+                for person in people:
+                    person.registration_id = person.registration.pk
+                Participant.objects.bulk_create(people)
+                RegistrationLogEntry.objects.bulk_create(
+                    RegistrationLogEntry(
+                        registration_id=r.pk, action=LogAction.REGISTERED, actor_role="contact", created_at=r.created_at
+                    )
+                    for r in registrations
+                )
+            made += len(people)
+            if progress:
+                progress(made, count)
+        return made

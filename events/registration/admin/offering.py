@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from events.models import CoursePage
-from network.models import Library, OfferingPage, Track
+from network.models import Library, OfferingPage, Region, Track
 
 from .. import selectors
 from ..errors import RegistrationError
@@ -27,6 +26,7 @@ from ..models import MessageAudience, Participant, ParticipantStatus, Registrati
 from ..services import coordinator_message_send, participant_promote, participants_cancel, registration_create
 from ..values import Actor
 from .base import AdminTemplateView, back_to_offering, editable_offering
+from .spreadsheet import DanishSpreadsheetExportMixin
 
 LOG_ENTRIES_SHOWN = 50
 ROLE_LABELS = {
@@ -79,7 +79,7 @@ class ParticipantFilterForm(forms.Form):
         return participants
 
 
-class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
+class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView):
     """Counts, participants (filtered, exportable), actions and the latest log entries of one offering."""
 
     template_name = "registration/admin/offering.html"
@@ -115,10 +115,25 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
         "confirmed_at": gettext_lazy("Bekræftet"),
         "cancelled_at": gettext_lazy("Afmeldt"),
     }
+    export_sheet_title = gettext_lazy("Tilmeldinger")
+    export_width_sources = {
+        "name": "name",
+        "email": "email",
+        "library": "registration__library__name",
+        "region": Region.labels,
+        "job_title": "job_title",
+        "track": Track.labels,
+        "needs": "needs",
+        "status": [*ParticipantStatus.labels, gettext_lazy("Plads holdt, ikke bekræftet")],
+        "contact_name": "registration__contact_name",
+        "contact_email": "registration__contact_email",
+    }
+    export_datetime_fields = ("queued_at", "confirmed_at", "cancelled_at")
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.offering = None
+        self.labels: dict[tuple, str] = {}
 
     def get_page_title(self):
         return self.offering.title if self.offering else _("Tilmeldinger")
@@ -132,17 +147,27 @@ class OfferingRegistrationsView(SpreadsheetExportMixin, AdminTemplateView):
     def participants(self):
         return Participant.objects.filter(offering=self.offering).select_related("registration__library__municipality")
 
+    def label(self, key: tuple, compute) -> str:
+        """A display label worked out once per export, not per row: translating a lazy label is most of a row's
+        time, and a list has only a handful of different ones."""
+        try:
+            return self.labels[key]
+        except KeyError:
+            label = self.labels[key] = str(compute())
+            return label
+
     def to_row_dict(self, item: Participant):
         registration = item.registration
+        municipality = registration.library.municipality
         return OrderedDict(
             name=item.name,
             email=item.email,
             library=registration.library.name,
-            region=registration.library.municipality.get_region_display(),
+            region=self.label(("region", municipality.region), municipality.get_region_display),
             job_title=item.job_title,
-            track=item.get_track_display(),
+            track=self.label(("track", item.track), item.get_track_display),
             needs=item.needs,
-            status=item.status_label,
+            status=self.label(("status", registration.contact_status, item.status), lambda: item.status_label),
             position=self.positions.get(item.pk, ""),
             contact_name=registration.contact_name,
             contact_email=registration.contact_email,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,9 @@ from network.models import OfferingPage
 
 from .. import selectors
 from .base import VIEW_REGISTRATIONS, AdminTemplateView, offerings_in_scope, require_registration_tools
+
+# Offerings per page: the network's archive holds thousands with registrations, and a coordinator reads a page.
+OFFERINGS_PER_PAGE = 50
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -58,9 +62,17 @@ class OverviewView(AdminTemplateView):
         scope = offerings_in_scope(request.user, VIEW_REGISTRATIONS)
         offerings = form.filter(OfferingPage.objects.all() if scope is None else scope)
         data = selectors.registrations_overview(offerings=offerings)
+        page = Paginator(data["per_offering"], OFFERINGS_PER_PAGE).get_page(request.GET.get("p"))
+        data["per_offering"] = list(page.object_list)
         if scope is None:  # links only where the page may be edited (one query for the whole list)
             ids = [offering.pk for offering in data["per_offering"]]
             editable = set(selectors.editable_offerings(request.user).filter(pk__in=ids).values_list("pk", flat=True))
         for offering in data["per_offering"]:
             offering.can_manage = scope is not None or offering.pk in editable
-        return self.render(filter_form=form, scoped=scope is not None, **data)
+        return self.render(
+            filter_form=form,
+            scoped=scope is not None,
+            offerings_page=page,
+            elided_page_range=page.paginator.get_elided_page_range(page.number),
+            **data,
+        )

@@ -25,6 +25,13 @@ from .conftest import denied, offering_url
 pytestmark = pytest.mark.django_db
 
 
+def csv_rows(response) -> list[dict]:
+    """The rows of a CSV export, read as Danish Excel reads it: a byte-order mark, then `;`-separated UTF-8."""
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_offering_view_shows_counts_participants_positions_and_log(admin_client, filled):
     response = admin_client.get(offering_url(filled))
 
@@ -99,8 +106,7 @@ def test_csv_export_has_exactly_the_filtered_rows(admin_client, filled):
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    text = b"".join(response.streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = csv_rows(response)
     assert [row["Navn"] for row in rows] == ["Deltager 4", "Deltager 5"]
     assert [row["Plads på ventelisten"] for row in rows] == ["1", "2"]
     assert len({row["Bibliotek"] for row in rows}) == 1
@@ -120,11 +126,50 @@ def test_xlsx_export_has_exactly_the_filtered_rows(admin_client, filled, library
     assert all(isinstance(row[header.index("Tilmeldt")], dt.datetime) for row in rows)
 
 
+def test_csv_export_opens_in_danish_excel(admin_client, offering, library):
+    register(
+        offering,
+        library,
+        [ParticipantData("Søren Ærø-Åberg", "soeren@example.org", track="staff", needs="Glutenfri; vegetar")],
+    )
+
+    response = admin_client.get(offering_url(offering, export="csv"))
+
+    data = b"".join(response.streaming_content)
+    assert data.startswith("\ufeffNavn;E-mail;Bibliotek;".encode())
+    [row] = csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    assert row["Navn"] == "Søren Ærø-Åberg"
+    assert row["Særlige behov"] == "Glutenfri; vegetar"  # quoted, so the separator inside stays in its cell
+    queued = Participant.objects.get().queued_at
+    assert row["Tilmeldt"] == timezone.localtime(queued).strftime("%d-%m-%Y %H:%M")  # no seconds, no microseconds
+
+
+def test_xlsx_export_has_a_danish_sheet_a_frozen_header_filter_and_widths(admin_client, filled):
+    long_name = "Bibliotekar Åse Østergaard-Lauritzen"
+    participant = Participant.objects.get(name="Deltager 1")
+    participant.name = long_name
+    participant.save()
+
+    response = admin_client.get(offering_url(filled, export="xlsx"))
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Tilmeldinger"]
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:N6"  # the header and the five participants, every column
+    assert sheet["A2"].value == long_name
+    assert sheet.column_dimensions["A"].width == len(long_name) + 2  # the longest name
+    assert sheet.column_dimensions["I"].width == len("Plads på ventelisten") + 2  # its heading
+    queued = sheet["L2"].value
+    assert (sheet["L1"].value, queued.microsecond) == ("Tilmeldt", 0)
+    assert queued == timezone.localtime(participant.queued_at).replace(tzinfo=None, microsecond=0)
+    assert sheet["L2"].number_format == "dd-mm-yyyy hh:mm"
+
+
 def test_exports_keep_formula_like_text_as_text(admin_client, offering, library):
     register(offering, library, [ParticipantData('=HYPERLINK("http://x")', "formel@example.org", track="staff")])
 
-    text = b"".join(admin_client.get(offering_url(offering, export="csv")).streaming_content).decode()
-    assert next(csv.DictReader(io.StringIO(text)))["Navn"] == '\'=HYPERLINK("http://x")'
+    assert csv_rows(admin_client.get(offering_url(offering, export="csv")))[0]["Navn"] == '\'=HYPERLINK("http://x")'
     response = admin_client.get(offering_url(offering, export="xlsx"))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cell = workbook.active["A2"]

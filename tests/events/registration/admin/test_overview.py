@@ -117,3 +117,22 @@ def test_overview_lists_the_newest_offerings_first(admin_client, organisation, f
     )
     titles = [o.title for o in overview(admin_client).context["per_offering"]]
     assert titles == ["Konference om læring", "Temadag om læselyst", "Formidling i praksis"]
+
+
+PAGES = [({}, ["Tilbud 3", "Tilbud 2"]), ({"p": "2"}, ["Tilbud 1"]), ({"p": "abc"}, ["Tilbud 3", "Tilbud 2"]),
+         ({"p": "99"}, ["Tilbud 1"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(("page", "titles"), PAGES)
+def test_overview_shows_one_page_of_offerings(admin_client, organisation, library, monkeypatch, page, titles):
+    monkeypatch.setattr("events.registration.admin.overview.OFFERINGS_PER_PAGE", 2)
+    for n in range(1, 4):
+        start = timezone.now() + dt.timedelta(days=n)
+        event = EventPageFactory(parent=organisation, title=f"Tilbud {n}", start=start, registration_enabled=True)
+        register(event, library, [ParticipantData("A", f"a{n}@example.org")])
+
+    response = overview(admin_client, **page)
+
+    assert response.status_code == 200
+    assert [o.title for o in response.context["per_offering"]] == titles
+    assert response.context["total"] == 3  # the totals count every offering, not the page
