@@ -27,8 +27,19 @@ from .caching import TTL, cache_key, content_generation
 from .models import OfferingPage
 
 HEADER = "X-Cache"
-# Addresses that are never kept: the admin, documents (files, some of them private) and the registration pages.
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/tilmelding/", "/en/tilmelding/")
+# The last seconds of a kept page's life (at most a quarter of it), in which one request makes it anew.
+REFRESH_SECONDS = 2
+# Addresses that are never kept: the admin, documents (files, some of them private), the registration pages, and
+# static and uploaded files (WhiteNoise and nginx serve those).
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/tilmelding/",
+    "/en/tilmelding/",
+    "/static/",
+    "/media/",
+)
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
 # The headers a kept page is not served with: what is one visitor's own, and what the hit sets anew.
 LEFT_OUT_HEADERS = {"set-cookie", HEADER.lower(), "age"}
@@ -139,7 +150,8 @@ def _response_is_storable(request, response) -> bool:
 
 
 class PageCacheMiddleware:
-    """Serves a kept page before the session, CSRF and the view run; keeps what the view made when it may.
+    """Serves a kept page before anything else runs (its headers were kept with it); keeps what the view made when it
+    may. In the last seconds of a kept page's life one request makes it anew while the others are still served it.
 
     Every response says what happened in X-Cache: hit (with its Age in seconds), miss (made and kept), skip.
     """
@@ -154,10 +166,10 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
             return response
         entry = cache.get(key)
-        if entry is not None:
+        if entry is not None and not _makes_it_anew(key, entry):
             return _from_entry(entry)
-        now = timezone.now()
-        lifetime = _Lifetime(now=now, until=now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
+        made_at = timezone.now()  # what the page shows is read from here on
+        lifetime = _Lifetime(now=made_at, until=made_at + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
         token = _lifetime.set(lifetime)
         try:
             response = self.get_response(request)
@@ -166,25 +178,40 @@ class PageCacheMiddleware:
         if not _response_is_storable(request, response):
             response[HEADER] = "skip"
             return response
-        changes_at_moment = next_moment(now)
-        until = lifetime.until if changes_at_moment is None else min(lifetime.until, changes_at_moment)
-        seconds = int((until - now).total_seconds())
+        moment = next_moment(made_at)
+        until = lifetime.until if moment is None else min(lifetime.until, moment)
+        seconds = int((until - timezone.now()).total_seconds())  # the time spent making it counts against its life
         if seconds < 1:
             response[HEADER] = "skip"
             return response
         headers = [(name, value) for name, value in response.items() if name.lower() not in LEFT_OUT_HEADERS]
-        cache.set(key, (response.status_code, headers, response.content, time.time()), seconds)
+        entry = (response.status_code, headers, response.content, made_at.timestamp(), until.timestamp())
+        cache.set(key, entry, seconds)
         response[HEADER] = "miss"
         return response
 
 
+def refresh_lock_key(key: str) -> str:
+    return f"{key}:anew"
+
+
+def _makes_it_anew(key: str, entry) -> bool:
+    """Whether this request makes an expiring page anew: only the first to ask in its last REFRESH_SECONDS (a short
+    lock in the shared cache), so that many visitors do not all make it at once when it expires."""
+    *_, made_at, until = entry
+    window = min(REFRESH_SECONDS, (until - made_at) / 4)
+    if time.time() < until - window:
+        return False
+    return cache.add(refresh_lock_key(key), 1, REFRESH_SECONDS + 1)
+
+
 def _from_entry(entry) -> HttpResponse:
-    status, headers, content, stored_at = entry
+    status, headers, content, made_at, _until = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response[HEADER] = "hit"
-    response["Age"] = str(max(int(time.time() - stored_at), 0))
+    response["Age"] = str(max(int(time.time() - made_at), 0))
     return response
 
 

@@ -50,10 +50,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole public pages from the shared cache, before anything else runs: a kept page holds the headers the rest added
+    # when it was made (README, "Whole pages from the cache").
+    "network.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Whole public pages from the shared cache, before the session and CSRF run (README, "Whole pages from the cache").
-    "network.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,8 +257,8 @@ AXES_DISABLE_ACCESS_LOG = True
 # The 500 page stands alone, without static files: its one <style> is allowed by its hash, worked out here.
 # The admin has no policy: Wagtail's admin still writes inline scripts (panels, date pickers) and styles.
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(1, "django_permissions_policy.PermissionsPolicyMiddleware")
-MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(2, "django_permissions_policy.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(3, "csp.middleware.CSPMiddleware")
 _error_style = re.search(r"<style>(.*?)</style>", (BASE_DIR / "templates" / "500.html").read_text(), re.S)
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from wagtail.models import PageViewRestriction, Site
@@ -19,6 +20,7 @@ import time_machine
 from events.registration.models import EligibilityRound
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
+from network import pagecache
 from network.models import Library
 from tests.events.factories import EventPageFactory
 from tests.network.factories import (
@@ -244,9 +246,9 @@ def test_a_kept_listing_expires_when_an_offering_starts(client, organisation, ev
     offering.start, offering.end = NOW + dt.timedelta(minutes=5), NOW + dt.timedelta(hours=6)
     publish(offering)
     assert state(client, offering.url) == "miss"
-    frozen.shift(dt.timedelta(minutes=4, seconds=59))
+    frozen.shift(dt.timedelta(minutes=4, seconds=57))
     assert state(client, offering.url) == "hit"
-    frozen.shift(dt.timedelta(seconds=2))
+    frozen.shift(dt.timedelta(seconds=4))
     assert state(client, offering.url) == "miss"
 
 
@@ -297,9 +299,9 @@ def test_without_a_moment_ahead_a_kept_page_lives_for_the_setting(client, organi
     settings.PAGE_CACHE_SECONDS = 120
     event(organisation, "Et afholdt arrangement", days=-30)
     assert state(client, organisation.url) == "miss"
-    frozen.shift(dt.timedelta(seconds=119))
+    frozen.shift(dt.timedelta(seconds=117))
     assert state(client, organisation.url) == "hit"
-    frozen.shift(dt.timedelta(seconds=2))
+    frozen.shift(dt.timedelta(seconds=4))
     assert state(client, organisation.url) == "miss"
 
 
@@ -322,14 +324,49 @@ def test_seats_shown_are_never_older_than_the_setting(client, organisation, even
     url = offering.url if where == "offering page" else event_index.url
     fetch(client, url)
     register(offering, 9)  # a registration changes no page, so the kept page is served until its seats are too old
-    frozen.shift(dt.timedelta(seconds=9))
+    frozen.shift(dt.timedelta(seconds=7))
     kept = fetch(client, url)
-    assert kept["X-Cache"] == "hit" and int(kept["Age"]) <= 10
-    frozen.shift(dt.timedelta(seconds=2))
+    assert kept["X-Cache"] == "hit" and int(kept["Age"]) == 7
+    frozen.shift(dt.timedelta(seconds=4))
     fresh = fetch(client, url)
     assert fresh["X-Cache"] == "miss"
     text = fresh.content.decode()
     assert ("1 ledig plads" in text) if where == "offering page" else ("Få pladser" in text)
+
+
+def test_in_its_last_seconds_one_request_makes_a_kept_page_anew_while_the_others_are_served_it(
+    client, organisation, frozen
+):
+    offering = event(organisation, "Inspirationsdag", days=30, registration_enabled=True, capacity=10)
+    fetch(client, offering.url)  # kept for 10 seconds: it shows seats
+    frozen.shift(dt.timedelta(seconds=9))
+    key = pagecache._key(RequestFactory().get(offering.url))
+    assert cache.add(pagecache.refresh_lock_key(key), 1)  # another request is making it anew
+    kept = fetch(client, offering.url)
+    assert kept["X-Cache"] == "hit" and kept["Age"] == "9"
+    cache.delete(pagecache.refresh_lock_key(key))
+    assert state(client, offering.url) == "miss"  # this one makes it anew...
+    assert fetch(client, offering.url)["Age"] == "0"  # ... and the others get the new page
+
+
+def test_a_kept_page_is_not_kept_past_its_moment_by_the_time_it_took_to_make(client, organisation, frozen, settings):
+    settings.PAGE_CACHE_SEATS_SECONDS = 3
+    offering = event(organisation, "Inspirationsdag", days=30, registration_enabled=True, capacity=10)
+    real_serve = type(offering).serve
+
+    def slow_serve(page, request, *args, **kwargs):
+        response = real_serve(page, request, *args, **kwargs)
+        frozen.shift(dt.timedelta(seconds=2))  # two seconds spent making the page, after its seats were read
+        return response
+
+    type(offering).serve = slow_serve
+    try:
+        assert state(client, offering.url) == "miss"
+    finally:
+        type(offering).serve = real_serve
+    assert fetch(client, offering.url)["Age"] == "2"  # its age counts from when its seats were read
+    frozen.shift(dt.timedelta(seconds=1, milliseconds=100))
+    assert state(client, offering.url) == "miss"  # 3.1 seconds after the seats were read
 
 
 def test_a_page_without_seats_to_count_is_kept_longer(client, organisation, frozen):
