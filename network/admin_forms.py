@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin import widgets
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.forms.models import register_form_field_override
-from wagtail.admin.widgets import AdminTagWidget
+from wagtail.admin.widgets import AdminTagWidget, SlugInput
+
+from network.danish import DANISH_LETTERS
 
 
 class AdminLoginForm(LoginForm):
@@ -54,3 +56,19 @@ class AdminDateTimeInput(_KeepTypedValue, widgets.AdminDateTimeInput):
 register_form_field_override(models.DateField, override={"widget": AdminDateInput})
 register_form_field_override(models.TimeField, override={"widget": AdminTimeInput})
 register_form_field_override(models.DateTimeField, override={"widget": AdminDateTimeInput})
+
+
+class DanishSlugInput(SlugInput):
+    """Wagtail's slug field, which makes the slug from the title in the browser, with the Danish letters spelt out
+    first (æ -> ae, ø -> oe, å -> aa, as `network.danish.danish_slugify` does on the server) and the rest
+    transliterated to ASCII, so addresses read /saet-spot-paa-kompetencerne/, not /s%C3%A6t-spot-p%C3%A5-.../."""
+
+    def __init__(self, attrs=None, formatters=None, locale=None):
+        danish = [(f"[{letter}{letter.upper()}]", spelt) for letter, spelt in _DANISH_LOWER.items()]
+        super().__init__(attrs=attrs, formatters=[*danish, *(formatters or [])], locale=locale)
+        self.attrs["data-w-slug-allow-unicode-value"] = "false"
+
+
+_DANISH_LOWER = {chr(code): spelt for code, spelt in DANISH_LETTERS.items() if chr(code).islower()}
+
+register_form_field_override(models.SlugField, override={"widget": DanishSlugInput})

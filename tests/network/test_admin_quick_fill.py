@@ -4,12 +4,15 @@ what it needs."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.utils import timezone
 
 import pytest
+from bs4 import BeautifulSoup
 
 from events.models import EventPage
+from tests.events.factories import EventPageFactory
 from tests.network.test_admin_validation import add_url, assert_form_reshown_with, event_data, publish
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +55,43 @@ def test_date_pickers_do_not_replace_what_was_typed(admin_client, organisation):
     html = response.content.decode()
     assert html.count('"validateOnBlur": false') >= 2  # start and end
     assert '"validateOnBlur": true' not in html
+
+
+# --- Slugs: Danish letters spelt out, never percent-encoded -----------------------------------------------
+
+
+def test_a_page_saved_without_slug_gets_one_spelt_out_from_the_title(organisation):
+    """Pages made in code (the demo, imports) get their slug from Wagtail's save: spelt out the Danish way, and
+    numbered beside a sibling with the same title as Wagtail numbers them."""
+    title = "Sæt spot på kompetencerne – Ærø og Ølstykke"
+    first = EventPageFactory(parent=organisation, title=title, slug="")
+    second = EventPageFactory(parent=organisation, title=title, slug="")
+
+    assert first.slug == "saet-spot-paa-kompetencerne-aeroe-og-oelstykke"
+    assert second.slug == "saet-spot-paa-kompetencerne-aeroe-og-oelstykke-2"
+
+
+def test_a_slug_typed_with_danish_letters_is_spelt_out(admin_client, organisation):
+    data = event_data(slug="verdensmål-på-biblioteket")
+
+    response = admin_client.post(add_url(EventPage, organisation), publish(data))
+
+    assert response.status_code == 302, response.context["form"].errors
+    event = EventPage.objects.get()
+    assert event.slug == "verdensmaal-paa-biblioteket"
+    assert event.url_path.endswith("/verdensmaal-paa-biblioteket/")
+
+
+def test_the_slug_field_spells_out_danish_letters_in_the_browser(admin_client, organisation):
+    """The admin makes the slug from the title in JavaScript (Wagtail's w-slug controller): it is told to spell out
+    æ, ø, å first and to keep to ASCII."""
+    html = admin_client.get(add_url(EventPage, organisation)).content.decode()
+
+    slug = BeautifulSoup(html, "html.parser").select_one("input[name=slug]")
+    assert slug["data-w-slug-allow-unicode-value"] == "false"
+    formatters = json.loads(slug["data-w-slug-formatters-value"])
+    assert [(pattern, spelt) for (pattern, _flags), spelt in formatters] == [
+        ("[æÆ]", "ae"),
+        ("[øØ]", "oe"),
+        ("[åÅ]", "aa"),
+    ]
