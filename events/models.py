@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from network.admin_forms import OrganisedPageForm
 from network.blocks import MaterialsBlock, ProgrammeBlock
 from network.models import (
     RICH_TEXT_FEATURES,
@@ -134,7 +134,7 @@ class CourseDayKind(models.TextChoices):
     ACTIVITY = "aktivitet", _("Aktivitet mellem kursusgangene")
 
 
-class CoursePageForm(WagtailAdminPageForm):
+class CoursePageForm(OrganisedPageForm):
     """The admin form of a course: each step is validated against the period entered in the same form (the admin's
     inline forms do not link a new step to its course before validating it, so `CourseSession.clean` would not)."""
 

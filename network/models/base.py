@@ -15,7 +15,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from network.admin_forms import ThemeWidget
+from network.admin_forms import OrganisedPageForm, ThemeWidget
 from network.blocks import BodyBlock
 from network.danish import danish_slugify
 from network.serializers import PersonSerializer, ThemeSerializer
@@ -113,6 +113,7 @@ class OrganisedPage(ThemedPage):
 
     parent_page_types = SECTION_PAGE_TYPES
     subpage_types: list[str] = []
+    base_form_class = OrganisedPageForm
 
     search_fields = [
         *ThemedPage.search_fields,

@@ -8,14 +8,23 @@ import json
 
 from django.utils import timezone
 
+from wagtail.test.utils.form_data import querydict_from_html
+
 import pytest
 from bs4 import BeautifulSoup
 
-from events.models import EventPage
+from events.models import CoursePage, EventPage
+from network.models import WorkingGroupPage
 from tests.events.factories import EventPageFactory
+from tests.network import test_permissions
 from tests.network.test_admin_validation import add_url, assert_form_reshown_with, event_data, publish
+from webinars.models import WebinarPage
 
 pytestmark = pytest.mark.django_db
+
+# Two organisations, an initiative coordinated by the first and its coordinator: the permission tests' fixtures.
+network, groups = test_permissions.network, test_permissions.groups
+db_coordinator, db_client = test_permissions.db_coordinator, test_permissions.db_client
 
 
 # --- Dates: ISO input is read, not replaced by "now" --------------------------------------------------------
@@ -95,3 +104,47 @@ def test_the_slug_field_spells_out_danish_letters_in_the_browser(admin_client, o
         ("[øØ]", "oe"),
         ("[åÅ]", "aa"),
     ]
+
+
+# --- "Arrangør" starts as the coordinator's own organisation ------------------------------------------------
+
+
+def organiser_in_add_form(client, model, parent) -> str:
+    """The organiser the add form would send as it is shown (read from the form's HTML, as a browser sends it)."""
+    html = client.get(add_url(model, parent)).content.decode()
+    return querydict_from_html(html, form_id="page-edit-form").get("organiser", "")
+
+
+@pytest.mark.parametrize("model", [EventPage, CoursePage, WebinarPage, WorkingGroupPage])
+def test_organiser_is_preset_to_the_section_a_page_is_created_in(db_client, network, model):
+    assert organiser_in_add_form(db_client, model, network["db"]) == str(network["db"].pk)
+
+
+def test_organiser_is_preset_to_the_initiatives_coordinating_organisation(db_client, network):
+    assert organiser_in_add_form(db_client, EventPage, network["effort"]) == str(network["db"].pk)
+
+
+def test_organiser_falls_back_to_the_coordinators_one_organisation(db_client, network):
+    network["effort"].organiser = None
+    network["effort"].save()
+
+    assert organiser_in_add_form(db_client, EventPage, network["effort"]) == str(network["db"].pk)
+
+
+def test_organiser_is_left_empty_when_nothing_says_which(admin_client, network):
+    network["effort"].organiser = None
+    network["effort"].save()
+
+    assert organiser_in_add_form(admin_client, EventPage, network["effort"]) == ""
+
+
+def test_preset_organiser_is_saved_when_the_form_is_sent_as_shown(db_client, network):
+    html = db_client.get(add_url(EventPage, network["effort"])).content.decode()
+    typed = event_data(title="Temadag om verdensmål", slug="temadag-om-verdensmaal")
+    del typed["organiser"]  # left as the form shows it
+    data = {**querydict_from_html(html, form_id="page-edit-form").dict(), **typed}
+
+    response = db_client.post(add_url(EventPage, network["effort"]), publish(data))
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert EventPage.objects.get(title="Temadag om verdensmål").organiser == network["db"]
