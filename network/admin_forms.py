@@ -5,12 +5,14 @@ pickers that keep what was typed; slugs spelt out the Danish way; the organiser 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin import widgets
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.forms.models import register_form_field_override
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets import AdminTagWidget, SlugInput
 
 from network.danish import DANISH_LETTERS
@@ -99,3 +101,23 @@ class OrganisedPageForm(WagtailAdminPageForm):
             return None
         own = list(organisations.objects.filter(group_permissions__group__user=user).distinct()[:2])
         return own[0] if len(own) == 1 else None
+
+
+class DerivedFieldPanel(FieldPanel):
+    """A read-only field the page derives on save: its value in Danish ("4. marts 2030 09:30"), or until there is one,
+    `pending` (what it will follow from)."""
+
+    def __init__(self, field_name, *args, pending="", **kwargs):
+        self.pending = pending
+        kwargs["read_only"] = True
+        super().__init__(field_name, *args, **kwargs)
+
+    def clone_kwargs(self):
+        return {**super().clone_kwargs(), "pending": self.pending}
+
+    def format_value_for_display(self, value):
+        if value is None:
+            return self.pending
+        if hasattr(value, "tzinfo"):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return super().format_value_for_display(value)
