@@ -77,6 +77,11 @@ class CourseIndexPage(ListingIndexPage):
 class EventPage(LocationMixin, OfferingPage):
     """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
 
+    page_description = _(
+        "Et arrangement på én dag eller nogle dage i træk: en inspirationsdag, en konference, en festival. "
+        "Mødes deltagerne flere gange med tid imellem, så vælg et kursus."
+    )
+
     offering_kind = "event"
     kind_order = 3
 
@@ -169,6 +174,11 @@ class CoursePage(OfferingPage):
     `start` and `end` are the course's period, from its first step's start to its last step's end (`period_of`): the
     admin derives them from the steps, so they are shown, not typed; code that leaves them out gets them on save.
     """
+
+    page_description = _(
+        "Et forløb for de samme deltagere over flere kursusgange, evt. med opgaver imellem og et lederspor. "
+        "Datoerne følger af kursusgangene."
+    )
 
     offering_kind = "course"
     kind_order = 2
