@@ -1,6 +1,8 @@
 """Admin registration for the network's own models: themes, libraries, library groups, people, municipalities."""
 
 from django import forms
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -21,6 +23,11 @@ class AdminPagesEndpoint(CheckedQueryMixin, PagesAdminAPIViewSet):
 @hooks.register("construct_admin_api")
 def admin_api_checked(router):
     router.register_endpoint("pages", AdminPagesEndpoint)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("network/css/admin.css"))
 
 
 class ThemeViewSet(SnippetViewSet):
