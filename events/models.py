@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from network.admin_forms import DerivedFieldPanel, OrganisedPageForm
 from network.blocks import MaterialsBlock, ProgrammeBlock
 from network.models import (
     RICH_TEXT_FEATURES,
@@ -77,6 +77,11 @@ class CourseIndexPage(ListingIndexPage):
 class EventPage(LocationMixin, OfferingPage):
     """A one-day or multi-day event: an inspiration day, a conference, a knowledge festival."""
 
+    page_description = _(
+        "Et arrangement på én dag eller nogle dage i træk: en inspirationsdag, en konference, en festival. "
+        "Mødes deltagerne flere gange med tid imellem, så vælg et kursus."
+    )
+
     offering_kind = "event"
     kind_order = 3
 
@@ -134,22 +139,46 @@ class CourseDayKind(models.TextChoices):
     ACTIVITY = "aktivitet", _("Aktivitet mellem kursusgangene")
 
 
-class CoursePageForm(WagtailAdminPageForm):
-    """The admin form of a course: each step is validated against the period entered in the same form (the admin's
-    inline forms do not link a new step to its course before validating it, so `CourseSession.clean` would not)."""
+class CoursePageForm(OrganisedPageForm):
+    """The admin form of a course: its period is not typed but follows from the steps entered in the same form, so
+    deadlines are checked against it before anything is saved."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "sessions" in self.formsets:
-            for form in self.formsets["sessions"].forms:
-                form.instance.page = self.instance
+    def clean(self):
+        cleaned_data = super().clean()
+        sessions = self.formsets.get("sessions")
+        if sessions is not None and sessions.is_valid():
+            steps = [
+                form.instance for form in sessions.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+            if steps:
+                self.instance.start, self.instance.end = period_of(steps)
+        return cleaned_data
+
+
+def period_of(steps) -> tuple[dt.datetime, dt.datetime]:
+    """A course's start and end from its steps: the first step's start and the last step's end, a step without a
+    time counting from the start of its first day to the end of its last."""
+    starts, ends = [], []
+    for step in steps:
+        starts.append(step.starts_at() or timezone.make_aware(dt.datetime.combine(step.date, dt.time.min)))
+        last_day = step.end_date or step.date
+        ends.append(
+            step.ends_at() or timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min))
+        )
+    return min(starts), max(ends)
 
 
 class CoursePage(OfferingPage):
     """A course ("forløb"): ordered steps, the course days with goals and programme and the activities between them.
 
-    `start` and `end` are the course's period: every step must lie within it.
+    `start` and `end` are the course's period, from its first step's start to its last step's end (`period_of`): the
+    admin derives them from the steps, so they are shown, not typed; code that leaves them out gets them on save.
     """
+
+    page_description = _(
+        "Et forløb for de samme deltagere over flere kursusgange, evt. med opgaver imellem og et lederspor. "
+        "Datoerne følger af kursusgangene."
+    )
 
     offering_kind = "course"
     kind_order = 2
@@ -160,8 +189,17 @@ class CoursePage(OfferingPage):
     content_panels = [
         *OfferingPage.content_panels,
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("status")],
+            [
+                FieldRowPanel(
+                    [
+                        DerivedFieldPanel("start", pending=_("Den første kursusgangs start")),
+                        DerivedFieldPanel("end", pending=_("Den sidste kursusgangs slut")),
+                    ]
+                ),
+                FieldPanel("status"),
+            ],
             heading=_("Forløbets periode og status"),
+            help_text=_("Start og slut følger af kursusgangene og aktiviteterne nedenfor."),
         ),
         FieldPanel("attendance_mode"),
         FieldPanel("themes"),
@@ -195,6 +233,19 @@ class CoursePage(OfferingPage):
     class Meta:
         verbose_name = _("kursus")
         verbose_name_plural = _("kurser")
+
+    def full_clean(self, *args, **kwargs):
+        self.fill_period()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.fill_period()
+        return super().save(*args, **kwargs)
+
+    def fill_period(self) -> None:
+        """The period from the steps, where it was left out (the admin's form sets it; so may code)."""
+        if (self.start is None or self.end is None) and (steps := list(self.sessions.all())):
+            self.start, self.end = period_of(steps)
 
     def derive_region(self) -> str:
         """The region of the first course day with a venue."""
@@ -314,12 +365,5 @@ class CourseSession(LocationMixin, Orderable):
             and self.end_time <= self.start_time
         ):
             errors["end_time"] = _("Sluttiden skal ligge efter starttiden.")
-        course = getattr(self, "page", None)
-        if course is not None and course.start and course.end and self.date:
-            first, last = timezone.localdate(course.start), timezone.localdate(course.end)
-            if not first <= self.date <= last or (self.end_date and self.end_date > last):
-                errors["date"] = _("Datoen skal ligge inden for forløbets periode ({first} til {last}).").format(
-                    first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")
-                )
         if errors:
             raise ValidationError(errors)

@@ -21,6 +21,10 @@ class ProgrammeItemBlock(blocks.StructBlock):
         template = "blocks/programme_item.html"
         description = _("Et punkt i programmet med tidspunkt")
         preview_value = {"start": "09:00", "title": "Ankomst og kaffe"}
+        # One compact row per item in the editor (network/static/network/css/admin.css), and "09:30 Velkomst" on a
+        # collapsed item.
+        form_classname = "struct-block programme-item"
+        label_format = "{start} {title}"
 
 
 class ProgrammeBlock(blocks.StreamBlock):

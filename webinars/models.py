@@ -37,6 +37,11 @@ class WebinarIndexPage(ListingIndexPage):
 class WebinarPage(OfferingPage):
     """A webinar: before it, the join link; during it, "live now"; after it, the recording, slides and transcript."""
 
+    page_description = _(
+        "Et oplæg online på et fast tidspunkt, med link til deltagelse. Bagefter lægges optagelse, slides og "
+        "udskrift i arkivet."
+    )
+
     offering_kind = "webinar"
     kind_order = 1
 

@@ -268,12 +268,17 @@ class LocationMixin(models.Model):
     )
     online_url = models.URLField(_("link til online deltagelse"), blank=True)
 
+    # Venue and municipality are required for publishing when people meet on site (`clean_location`): the help says
+    # so before the coordinator publishes, since the form cannot mark a field required only for some modes.
     location_panels = [
         FieldPanel("attendance_mode"),
-        FieldPanel("venue_name"),
+        FieldPanel("venue_name", help_text=_("Skal udfyldes ved fysisk fremmøde.")),
         FieldPanel("address"),
         FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
-        FieldPanel("municipality"),
+        FieldPanel(
+            "municipality",
+            help_text=_("Skal udfyldes ved fysisk fremmøde. Søg efter kommunen i vælgeren; den giver regionen."),
+        ),
         FieldPanel("online_url"),
     ]
     location_api_fields = [

@@ -22,6 +22,11 @@ from .people import Person
 class WorkingGroupPage(OrganisedPage):
     """A working group: its purpose, members, contact person, related offerings and documents."""
 
+    page_description = _(
+        "En fast gruppe, der arbejder sammen over tid om et emne: formål, medlemmer og dokumenter. "
+        "Ingen tilmelding; vælg et arrangement, et kursus eller et webinar til det, gruppen inviterer til."
+    )
+
     purpose = RichTextField(_("formål"), features=RICH_TEXT_FEATURES, blank=True)
     documents = StreamField(MaterialsBlock(), verbose_name=_("dokumenter"), blank=True)
 

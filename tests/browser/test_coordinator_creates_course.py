@@ -7,6 +7,7 @@ import re
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 
@@ -59,8 +60,6 @@ def fill_session(page, index: int, title: str, date: str) -> None:
 def create_and_publish_course(page, base: str, section: InitiativePage) -> None:
     page.goto(f"{base}/admin/pages/add/events/coursepage/{section.pk}/")
     page.fill("#id_title", TITLE)
-    pick_date(page, "#id_start", "04.03.2030 09:30")
-    pick_date(page, "#id_end", "18.03.2030 15:30")
     page.select_option("#id_attendance_mode", value="online")
     for theme in THEMES:
         box = page.locator(".tagit-new input").first
@@ -93,6 +92,9 @@ def test_coordinator_creates_a_course_with_two_days_and_two_themes_and_finds_it(
     assert course.live
     assert sorted(theme.name for theme in course.themes.all()) == THEMES
     assert [(s.title, s.date.strftime("%d.%m.%Y")) for s in course.sessions.order_by("sort_order")] == DAYS
+    # The period was not typed: it runs from the first day's start to the last day's end.
+    period = [timezone.localtime(moment).strftime("%d.%m.%Y %H:%M") for moment in (course.start, course.end)]
+    assert period == ["04.03.2030 09:30", "18.03.2030 15:30"]
 
     # The course listing shows it; the course page shows both days.
     page.goto(f"{base}/kurser/")

@@ -11,14 +11,13 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
-    querydict_from_html,
     rich_text,
     streamfield,
 )
 
 import pytest
 
-from events.models import CoursePage, EventPage
+from events.models import EventPage
 from network.models import LibraryGroup, Theme
 from tests.network.factories import ThemeFactory, municipality
 from webinars.models import WebinarPage
@@ -209,33 +208,6 @@ def test_online_event_needs_no_venue(admin_client, organisation):
     assert EventPage.objects.get().venue_name == ""
 
 
-def test_course_session_outside_the_course_period_is_refused(admin_client, initiative):
-    start = timezone.now() + dt.timedelta(days=30)
-    end = start + dt.timedelta(days=20)
-    outside = timezone.localdate(end) + dt.timedelta(days=10)
-    data = course_data(start, end, [course_session(outside)])
-
-    response = admin_client.post(add_url(CoursePage, initiative), publish(data))
-
-    assert_form_reshown_with(response, "Datoen skal ligge inden for forløbets periode")
-    [session_form] = response.context["form"].formsets["sessions"].forms
-    assert field_errors(session_form, "date")[0].startswith("Datoen skal ligge inden for forløbets periode")
-    assert not CoursePage.objects.exists()
-
-
-def test_course_session_inside_the_course_period_is_accepted(admin_client, initiative):
-    start = timezone.now() + dt.timedelta(days=30)
-    end = start + dt.timedelta(days=20)
-    inside = timezone.localdate(start) + dt.timedelta(days=1)
-    data = course_data(start, end, [course_session(inside)])
-
-    response = admin_client.post(add_url(CoursePage, initiative), publish(data))
-
-    assert response.status_code == 302
-    course = CoursePage.objects.get()
-    assert [session.date for session in course.sessions.all()] == [inside]
-
-
 def test_webinar_without_start_is_refused(admin_client, organisation):
     response = admin_client.post(add_url(WebinarPage, organisation), publish(webinar_data(start="")))
 
@@ -283,31 +255,6 @@ def test_coordinator_publishes_an_event_with_two_themes(admin_client, organisati
     assert sorted(event.themes.values_list("name", flat=True)) == ["Design thinking", "Verdensmål"]
     assert event.latest_revision is not None
     assert event.live_revision_id == event.latest_revision.pk
-
-
-def test_shortening_a_course_so_a_session_falls_outside_is_refused(admin_client, initiative):
-    start = timezone.now() + dt.timedelta(days=30)
-    end = start + dt.timedelta(days=20)
-    last_day = timezone.localdate(end)
-    admin_client.post(add_url(CoursePage, initiative), publish(course_data(start, end, [course_session(last_day)])))
-    course = CoursePage.objects.get()
-    edit_url = reverse("wagtailadmin_pages:edit", args=(course.pk,))
-    data = querydict_from_html(admin_client.get(edit_url).content.decode(), form_id="page-edit-form")
-    data["end"] = as_admin_datetime(end - dt.timedelta(days=5))
-    # Stream fields are drawn by JavaScript, so they are not in the HTML form: send them empty.
-    streams = nested_form_data(
-        {
-            "body": streamfield([]),
-            "materials": streamfield([]),
-            "sessions": {"0": {"programme": streamfield([]), "materials": streamfield([])}},
-        }
-    )
-
-    response = admin_client.post(edit_url, publish({**data.dict(), **streams}))
-
-    assert_form_reshown_with(response, "Datoen skal ligge inden for forløbets periode")
-    course.refresh_from_db()
-    assert course.end == end.replace(second=0, microsecond=0)
 
 
 # --- Registration settings ----------------------------------------------------------------------------------
