@@ -252,7 +252,7 @@ def fetch_ms(port: int, path: str) -> float:
 
 
 def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[str] | None = None,
-                      env: dict | None = None) -> dict[int, dict]:  # fmt: skip
+                      env: dict | None = None, requests: int = REQUESTS) -> dict[int, dict]:  # fmt: skip
     """Every page kind (or those in `names`) at every size, as a cache hit and as a miss after a publish, beside the
     floor page; the sizes served side by side and asked in turn, so both meet the same drift of a shared machine and
     the growth ratio measures the archive. Each size has its own Redis database; `env`: more settings."""
@@ -273,7 +273,7 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[s
         rows = [(FLOOR, "hit")] + [(name, mode) for name in names for mode in ("hit", "miss")]
         for name, mode in rows:
             times: dict[int, list[float]] = {size: [] for size in sizes}
-            for i in range(WARMUP + REQUESTS):
+            for i in range(WARMUP + requests):
                 order = sizes if i % 2 == 0 else sizes[::-1]
                 for size in order:
                     if mode == "miss":
@@ -286,8 +286,11 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[s
                 ordered = sorted(times[size])
                 results[size].setdefault(name, {})[mode] = {
                     "median_ms": round(statistics.median(ordered), 2),
-                    "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 2),
+                    "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 2),
                 }
+            row = {size: results[size][name][mode] for size in sizes}
+            figures = "  ".join(f"N={size}: {row[size]['median_ms']} / {row[size]['p95_ms']}" for size in sizes)
+            print(f"  {kind} {name} {mode}: {figures}", flush=True)
         for size in sizes:
             results[size]["_server_peak_rss_mb"] = round(rss_mb(workers[size]), 1)
         return results
@@ -312,6 +315,7 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=["listing", "search"], default="", help="measure one section")
     parser.add_argument("--reindex", action="store_true", help="run update_index again on every database")
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="requests per page, mode and size")
     args = parser.parse_args()
     VAR.mkdir(parents=True, exist_ok=True)
     sizes = [int(size) for value in args.sizes for size in value.split(",") if size]
@@ -321,7 +325,7 @@ def main() -> int:
         kinds.append("postgres")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], base_env(database_url_for("sqlite", sizes[0])))
 
-    report: dict = {"seed": SEED, "requests_per_page": REQUESTS, "workers": WORKERS, "results": {}}
+    report: dict = {"seed": SEED, "requests_per_page": args.requests, "workers": WORKERS, "results": {}}
     for kind in kinds:
         built = {}
         for size in sizes:
@@ -329,7 +333,7 @@ def main() -> int:
             if args.only != "listing":
                 built[size].update(build_index(kind, size, again=args.reindex))
             analyze(kind, size)
-        measured = serve_and_measure(kind, sizes, args.only)
+        measured = serve_and_measure(kind, sizes, args.only, requests=args.requests)
         for size in sizes:
             report["results"][f"{kind}-{size}"] = {**built[size], **measured[size]}
     print_table(report, kinds, sizes)
