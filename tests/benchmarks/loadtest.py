@@ -142,6 +142,8 @@ def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None)
     with `access_log`, each request's time in the worker (without its wait in the listen queue) there."""
     port = free_port()
     access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log else []
+    if access_log:
+        access_log.unlink(missing_ok=True)  # gunicorn appends
     with log.open("w") as stderr:
         server = subprocess.Popen(
             [
@@ -517,6 +519,8 @@ def round_run(args, env: dict, database_url: str) -> dict:
     return {
         "scenario": "round",
         "seconds": round(elapsed, 1),
+        "offered_per_s": round(args.visitors / args.think, 1),
+        "answered_per_s": round(len(offering_pages) / elapsed, 1),
         "round_opens_at": round(opens_at, 1),
         "posts_ended_at": round(burst_end, 1),
         "worker_restarts": restarts,
@@ -615,7 +619,9 @@ def seats_age(seen: list[Seen], timeline: list[tuple], capacity: int, opens_at: 
         "older_than_setting_plus_1s": over,
         "max_age_header": max(ages, default=0),
         "age_header_over_setting": sum(1 for age in ages if age > setting),
-        "not_open_after_opening": sum(1 for page in seen if page.not_open and page.at > opens_at + 1),
+        "not_open_after_opening": len(late := [page for page in seen if page.not_open and page.at > opens_at + 1]),
+        # (seconds after the opening the request began, ms, X-Cache, Age)
+        "not_open_examples": [(round(p.at - opens_at, 2), round(p.ms), p.cache, p.age) for p in late[:5]],
         "confirmed_polled": counts[-1] if counts else 0,
         "polls": len(timeline),
         "monotonic": counts == sorted(counts),
@@ -626,7 +632,8 @@ def seats_age(seen: list[Seen], timeline: list[tuple], capacity: int, opens_at: 
 def print_round_report(r: dict) -> None:
     print(
         f"\n== load test, registration round ({r['seconds']} s): the round opened at {r['round_opens_at']} s, "
-        f"the last POST ended at {r['posts_ended_at']} s"
+        f"the last POST ended at {r['posts_ended_at']} s; offering pages asked for {r['answered_per_s']} a second "
+        f"(the visitors would ask for {r['offered_per_s']} if every answer were instant)"
     )
     print(f"  {'as the visitors saw it':<34}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     for kind, k in [*r["kinds"].items(), *r["while_posting"].items()]:
@@ -649,6 +656,7 @@ def print_round_report(r: dict) -> None:
         f"{a['older_than_setting_plus_1s']} older than the setting + 1 s, {a['without_seats']} without seats; Age "
         f"header at most {a['max_age_header']} s, {a['age_header_over_setting']} over the setting; "
         f"{a['not_open_after_opening']} still 'not open' a second after the round opened"
+        + (f" (s after, ms, X-Cache, Age: {a['not_open_examples']})" if a["not_open_examples"] else "")
     )
     s = r["seats"]
     print(
