@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-clean lighthouse loadtest
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-clean lighthouse loadtest loadtest-round
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -101,6 +101,9 @@ lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a
 # Not part of `make test`: it runs for minutes (LOADTEST_SECONDS per run, 300 by default; LOADTEST_FAULTS picks runs).
 loadtest: install ## 100 visitors and 20 registering contacts against gunicorn + PostgreSQL (DATABASE_URL) + Redis; then with Redis stopped and the database's connections killed
 	$(BIN)/python tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
+
+loadtest-round: install ## A registration round opening: 200 visitors on one offering page while 50 contacts register at once
+	$(BIN)/python tests/benchmarks/loadtest.py --scenario round $(LOADTEST_ARGS)
 
 bench-clean: ## Remove the benchmark databases
 	rm -rf var/bench

@@ -7,6 +7,9 @@ seats in the database afterwards: no offering over capacity, nobody waiting whil
 without gaps, no registration without its participants or its receipt, every registration a contact was shown in the
 database. `make loadtest` runs it (README, "Load and faults"); LOADTEST_SECONDS (300) sets the length of each run.
 Reported, not asserted (the exit status is 1 when the seats do not add up or errors happen outside a fault).
+
+`--scenario round` (`make loadtest-round`): a registration round opening to every library at once, in
+loadtest_round.py.
 """
 
 from __future__ import annotations
@@ -115,10 +118,18 @@ def shell(env: dict, script: str) -> dict:
 # --- Servers and faults --------------------------------------------------------------------------------------------
 
 
+# gunicorn's access log for the round: method, path, status, microseconds in the worker, X-Cache.
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s %({x-cache}o)s"
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int, log: Path):
-    """gunicorn with the production settings on a free loopback port, its log (errors, the cache's lines) in `log`."""
+def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None):
+    """gunicorn with the production settings on a free loopback port, its log (errors, the cache's lines) in `log`;
+    with `access_log`, each request's time in the worker (without its wait in the listen queue) there."""
     port = free_port()
+    access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log else []
+    if access_log:
+        access_log.unlink(missing_ok=True)  # gunicorn appends
     with log.open("w") as stderr:
         server = subprocess.Popen(
             [
@@ -132,6 +143,7 @@ def gunicorn(env: dict, workers: int, log: Path):
                 str(workers),
                 "--log-level",
                 "warning",
+                *access,
             ],
             cwd=ROOT,
             env=env,
@@ -139,7 +151,7 @@ def gunicorn(env: dict, workers: int, log: Path):
             stderr=stderr,
         )
         try:
-            wait_until_serving(port, seconds=60)
+            wait_until_serving(port, seconds=180)  # a busy machine boots 6 workers slowly
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
@@ -380,28 +392,55 @@ def print_report(r: dict) -> None:
         print(f"  e.g. {error}")
 
 
+# The defaults of each scenario: (faults, round).
+DEFAULTS = {
+    "seconds": (300.0, 90.0),
+    "visitors": (100, 200),
+    "contacts": (20, 50),
+    "think": (5.0, 0.75),
+    "capacity": (15, 40),
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOADTEST_SECONDS", "300")))
+    parser.add_argument(
+        "--scenario",
+        choices=("faults", "round"),
+        default="faults",
+        help="faults: browsing and registering, with the faults of --faults; round: a registration round opening",
+    )
+    parser.add_argument("--seconds", type=float, default=None, help="of each run (LOADTEST_SECONDS; 300, round 90)")
     parser.add_argument(
         "--faults",
         default=os.environ.get("LOADTEST_FAULTS", "none,redis,database"),
         help="comma-separated runs: none, redis (stopped), database (connections killed)",
     )
-    parser.add_argument("--visitors", type=int, default=100)
-    parser.add_argument("--contacts", type=int, default=20)
-    parser.add_argument("--think", type=float, default=5.0, help="mean seconds between one client's requests")
+    parser.add_argument("--visitors", type=int, default=None, help="100 (round: 200)")
+    parser.add_argument("--contacts", type=int, default=None, help="20 (round: 50)")
+    parser.add_argument("--think", type=float, default=None, help="mean seconds between requests: 5 (0.75)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the README's production line)")
     parser.add_argument("--offerings", type=int, default=4, help="offerings the contacts register for")
-    parser.add_argument("--capacity", type=int, default=15, help="seats of each, fewer than are asked for")
+    parser.add_argument("--capacity", type=int, default=None, help="seats of each, fewer than are asked for: 15 (40)")
     parser.add_argument("--fault-at", type=float, default=None, help="seconds into the run (default: a fifth)")
     parser.add_argument("--redis-down", type=float, default=60.0)
     parser.add_argument("--database-down", type=float, default=5.0)
+    parser.add_argument("--opens-at", type=float, default=10.0, help="round: seconds into the run the round opens")
     args = parser.parse_args()
+    in_round = args.scenario == "round"
+    if args.seconds is None and "LOADTEST_SECONDS" in os.environ:
+        args.seconds = float(os.environ["LOADTEST_SECONDS"])
+    for name, defaults in DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, type(defaults[0])(defaults[in_round]))
+    # The servers read the setting from the same environment (network/settings/base.py).
+    args.seats_seconds = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "10"))
     args.fault_at = args.seconds / 5 if args.fault_at is None else args.fault_at
-    faults = [f.strip() for f in args.faults.split(",") if f.strip()]
+    faults = [] if in_round else [f.strip() for f in args.faults.split(",") if f.strip()]
     if "redis" in faults and args.fault_at + args.redis_down >= args.seconds:
         raise SystemExit("The run is too short for the Redis fault: LOADTEST_SECONDS > fault start + --redis-down.")
+    if in_round and args.opens_at + 5 >= args.seconds:
+        raise SystemExit("The run is too short for the round: LOADTEST_SECONDS > --opens-at + 5.")
 
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kompetencenetvaerk")
     if not server_url.startswith("postgres"):
@@ -420,6 +459,21 @@ def main() -> int:
     if created:
         run([PYTHON, "manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+
+    if in_round:
+        # Imported here: the round's module uses this one's servers and checks.
+        from tests.benchmarks.loadtest_round import print_round_report, round_run, round_targets_met  # noqa: PLC0415
+
+        redis = RedisServer(VAR / "loadtest-redis").start()
+        env["REDIS_URL"] = redis.url
+        try:
+            report = round_run(args, env, database_url)
+        finally:
+            redis.stop()
+        print_round_report(report)
+        (VAR / "loadtest-round.json").write_text(json.dumps(report, indent=2))
+        print(f"\nFigures written to {VAR / 'loadtest-round.json'}; server logs in {VAR}/loadtest-round-*.log")
+        return 0 if round_targets_met(report) else 1
 
     reports = []
     for fault in faults:

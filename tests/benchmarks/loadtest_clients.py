@@ -1,5 +1,6 @@
 """The clients of the load test (tests/benchmarks/loadtest.py): visitors who browse, library contacts who register
-and cancel. Each request is recorded as a sample of its kind."""
+and cancel; for the registration round, a crowd on one offering page and contacts who register once it opens. Each
+request is recorded as a sample of its kind."""
 
 from __future__ import annotations
 
@@ -51,6 +52,19 @@ class Sample:
     at: float  # seconds since the start of the run, when the request began
     ms: float
     error: str = ""
+    cache: str = ""  # the response's X-Cache: hit, miss or skip (network.pagecache)
+
+
+@dataclass
+class Seen:
+    """One offering page as the crowd got it: when, from where, and the seats it showed."""
+
+    at: float  # seconds since the start of the run, when the request began
+    ms: float
+    cache: str
+    age: int | None  # the Age header of a kept page: seconds since it was made
+    seats_left: int | None  # "N ledige pladser"; 0 for "Alle pladser er optaget"; None when the page shows neither
+    not_open: bool  # "Tilmeldingen åbner ...": the round had not opened when the page was made
 
 
 @dataclass
@@ -59,6 +73,7 @@ class Recorder:
     samples: list[Sample] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)  # contact e-mails of registrations the site confirmed
     cancelled: int = 0
+    seen: list[Seen] = field(default_factory=list)  # what the crowd's offering pages showed (the round)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -74,6 +89,7 @@ class Visitor:
         self.base, self.recorder = base, recorder
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
+        self.headers, self.sample = None, None  # the last response's headers, and its sample
 
     def request(self, kind: str, path: str, data: dict | None = None, expect: int = 200) -> tuple[int, str, str]:
         """(status, Location path, body); a status other than `expect` or a failed connection is an error."""
@@ -84,6 +100,7 @@ class Visitor:
         request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - loopback
         started = time.monotonic()
         status, location, text, error = 0, "", "", ""
+        self.headers = None
         try:
             with self.opener.open(request, timeout=TIMEOUT) as response:
                 status, text, cookies = (
@@ -91,8 +108,10 @@ class Visitor:
                     response.read().decode(),
                     response.headers.get_all("Set-Cookie"),
                 )
+                self.headers = response.headers
         except urllib.error.HTTPError as response:
             status, cookies = response.code, response.headers.get_all("Set-Cookie")
+            self.headers = response.headers
             location = urllib.parse.urlsplit(response.headers.get("Location", "")).path
             text = response.read().decode(errors="replace")
         except OSError as exc:
@@ -102,9 +121,9 @@ class Visitor:
             self.cookies[name.strip()] = value.strip()
         if not error and status != expect:
             error = f"HTTP {status}"
-        self.recorder.samples.append(
-            Sample(kind, started - self.recorder.started, (time.monotonic() - started) * 1000, error)
-        )
+        cache = self.headers.get("X-Cache", "") if self.headers is not None else ""
+        self.sample = Sample(kind, started - self.recorder.started, (time.monotonic() - started) * 1000, error, cache)
+        self.recorder.samples.append(self.sample)
         return status, location, text
 
 
@@ -194,3 +213,39 @@ def contact(visitor: Visitor, setup: dict, stop: threading.Event, think: float, 
         if manage and random.random() < 0.5 and not stop.is_set():
             cancel_one(visitor, manage)
             stop.wait(random.uniform(0.5, 1.5) * think)
+
+
+# --- The registration round ----------------------------------------------------------------------------------------
+
+# What templates/registration/_availability.html and includes/registration_box.html say, in Danish.
+SEATS_LEFT = re.compile(r"(\d+) ledige? plads(?:er)?\b")
+FULL = "Alle pladser er optaget"
+NOT_OPEN = re.compile(r"Tilmeldingen åbner (?!i runder)")  # the box before the round, not the rounds' heading
+
+
+def seats_left_shown(page: str) -> int | None:
+    if found := SEATS_LEFT.search(page):
+        return int(found.group(1))
+    return 0 if FULL in page else None
+
+
+def crowd(visitor: Visitor, path: str, stop: threading.Event, think: float) -> None:
+    """A visitor waiting for the round: the offering page again and again, every `think` seconds or so."""
+    while not stop.is_set():
+        status, _, page = visitor.request("offering page", path)
+        sample = visitor.sample
+        if status == 200:
+            age = visitor.headers.get("Age")
+            visitor.recorder.seen.append(
+                Seen(sample.at, sample.ms, sample.cache, None if age is None else int(age), seats_left_shown(page),
+                     bool(NOT_OPEN.search(page)))
+            )  # fmt: skip
+        stop.wait(random.uniform(2 / 3, 4 / 3) * think)
+
+
+def round_contact(
+    visitor: Visitor, offering: int, library: int, name: str, people: int, opens: float, stop: threading.Event
+) -> None:
+    """A contact who registers `people` once, in the second after the round opens (`opens`: time.monotonic())."""
+    if not stop.wait(max(opens - time.monotonic(), 0) + random.uniform(0, 1)):
+        register(visitor, offering, library, name, people)
