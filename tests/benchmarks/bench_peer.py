@@ -333,6 +333,7 @@ def main() -> int:
         print(f"== measuring N={size}", flush=True)
         measured = measure(size, args.requests)
         report["results"][str(size)].update(measured, ratios=ratios(measured["pages"]))
+        (VAR / "peer.json").write_text(json.dumps(report, indent=2))  # each size as it is done: the big one is slow
     print_table(report, sizes)
     (VAR / "peer.json").write_text(json.dumps(report, indent=2))
     print(f"\nFigures written to {VAR / 'peer.json'}")
