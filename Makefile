@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-clean lighthouse loadtest loadtest-round
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-peer bench-clean lighthouse loadtest loadtest-round
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -94,6 +94,10 @@ bench-registration: install ## Registration at 20 concurrent clients on PostgreS
 
 bench-admin: install ## The coordinators' admin screens and exports at 2,000 and 200,000 participants; var/bench/admin.json
 	$(BIN)/python tests/benchmarks/bench_admin.py $(BENCH_ADMIN_ARGS)
+
+# Not part of `make test` nor `make bench`: it installs Wagtail CRX from PyPI into var/bench/crx/ and runs for minutes.
+bench-peer: install ## Our listing and month filter beside Wagtail CRX's event index (computed and cached) and calendar JSON, N=200 and N=20,000; var/bench/peer.json
+	$(BIN)/python tests/benchmarks/bench_peer.py $(BENCH_PEER_ARGS)
 
 lighthouse: install ## Lighthouse scores (mobile) of the home page, a listing, a course page and search; var/bench/lighthouse.json
 	$(BIN)/python tests/benchmarks/lighthouse.py
