@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 SCREENS = {
     "dashboard": ("coordinator_client", 23),
     "overview": ("coordinator_client", 13),
-    "offering": ("coordinator_client", 18),
+    "offering": ("coordinator_client", 19),  # with the coordinators' messages to the participants
     "offering_csv": ("coordinator_client", 10),
     "offering_xlsx": ("coordinator_client", 11),
     "person_lookup": ("officer_client", 10),
