@@ -157,7 +157,13 @@ class Participant(models.Model):
         verbose_name = _("deltager")
         verbose_name_plural = _("deltagere")
         ordering = ["queued_at", "pk"]
-        indexes = [models.Index(fields=["offering", "status", "queued_at"], name="participant_offering_status")]
+        indexes = [
+            models.Index(fields=["offering", "status", "queued_at"], name="participant_offering_status"),
+            # The overview's totals read the registration from the index alone, not from each participant's row.
+            models.Index(fields=["offering", "status", "registration"], name="participant_offering_reg"),
+            # The dashboard counts confirmed participants by when they registered, across offerings.
+            models.Index(fields=["status", "queued_at"], name="participant_status_queued"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["offering", "email"],
