@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='participant',
-            index=models.Index(fields=['status', 'queued_at'], name='participant_status_queued'),
+            index=models.Index(fields=['queued_at', 'status'], name='participant_queued_status'),
         ),
     ]
