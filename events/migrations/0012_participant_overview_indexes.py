@@ -19,4 +19,8 @@ class Migration(migrations.Migration):
             model_name='participant',
             index=models.Index(fields=['queued_at', 'status'], name='participant_queued_status'),
         ),
+        migrations.AddIndex(
+            model_name='participant',
+            index=models.Index(fields=['email'], name='participant_email'),
+        ),
     ]

@@ -164,6 +164,8 @@ class Participant(models.Model):
             # The dashboard counts confirmed participants by when they registered, across offerings. The time comes
             # first: led by the status, SQLite (without statistics) would start other reads from every confirmed row.
             models.Index(fields=["queued_at", "status"], name="participant_queued_status"),
+            # The person look-up finds an address among every participant in the network.
+            models.Index(fields=["email"], name="participant_email"),
         ]
         constraints = [
             models.UniqueConstraint(
