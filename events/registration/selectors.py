@@ -102,9 +102,12 @@ def registration_state(
     return "open"
 
 
-def offering_availability(*, offering: OfferingPage, now: dt.datetime | None = None) -> Availability:
+def offering_availability(
+    *, offering: OfferingPage, now: dt.datetime | None = None, tally: dict[str, int] | None = None
+) -> Availability:
+    """`tally`: the offering's `participant_counts`, when the caller has them already."""
     now = now or timezone.now()
-    tally = participant_counts(offering_id=offering.pk)
+    tally = participant_counts(offering_id=offering.pk) if tally is None else tally
     opens = offering_first_opening(offering=offering)
     closes = offering_closes_at(offering=offering)
     state = registration_state(
@@ -300,9 +303,11 @@ def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[Out
 
 
 def registrations_overview(*, offerings) -> dict:
-    """Confirmed participants per library, per region and per offering (the newest first; a queryset, to be
-    paged), for the given offerings."""
+    """Confirmed participants per library, per region and in all, for the given offerings, and the offerings that
+    take or have had registrations (the newest first; a queryset, to be paged and counted by
+    `offering_participant_counts`)."""
     confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
+    # One grouped pass: the regions and the total are sums of the libraries' rows, not passes of their own.
     per_library = (
         confirmed.values(
             "registration__library", "registration__library__name", "registration__library__municipality__region"
@@ -310,33 +315,38 @@ def registrations_overview(*, offerings) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n", "registration__library__name")
     )
-    by_region = dict(
-        confirmed.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
-    )
-    per_offering = (
-        offerings.filter(Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk"))))
-        .annotate(
-            confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
-            waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
-            cancelled=Count("participants", filter=Q(participants__status=ParticipantStatus.CANCELLED)),
-        )
-        .order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
-    )
     regions = dict(Region.choices)
-    return {
-        "per_library": [
+    rows, by_region = [], {}
+    for row in per_library:
+        region = row["registration__library__municipality__region"]
+        by_region[region] = by_region.get(region, 0) + row["n"]
+        rows.append(
             {
                 "library_id": row["registration__library"],
                 "library": row["registration__library__name"],
-                "region": regions.get(row["registration__library__municipality__region"], ""),
+                "region": regions.get(region, ""),
                 "confirmed": row["n"],
             }
-            for row in per_library
-        ],
+        )
+    per_offering = offerings.filter(
+        Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk")))
+    ).order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
+    return {
+        "per_library": rows,
         "per_region": [{"region": label, "confirmed": by_region.get(value, 0)} for value, label in Region.choices],
         "per_offering": per_offering,  # a queryset: the view shows one page of it
         "total": sum(by_region.values()),
     }
+
+
+def offering_participant_counts(offerings: QuerySet[OfferingPage]) -> QuerySet[OfferingPage]:
+    """`offerings` with their confirmed, waiting and cancelled participants: for one page of the overview, as the
+    count joins every participant of every offering it is given."""
+    return offerings.annotate(
+        confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
+        waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
+        cancelled=Count("participants", filter=Q(participants__status=ParticipantStatus.CANCELLED)),
+    )
 
 
 def failed_outbox_count() -> int:

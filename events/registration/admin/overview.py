@@ -63,7 +63,11 @@ class OverviewView(AdminTemplateView):
         offerings = form.filter(OfferingPage.objects.all() if scope is None else scope)
         data = selectors.registrations_overview(offerings=offerings)
         page = Paginator(data["per_offering"], OFFERINGS_PER_PAGE).get_page(request.GET.get("p"))
-        data["per_offering"] = list(page.object_list)
+        # Counted for the shown page only, in the query that reads it (the page's pks as a subquery).
+        first = (page.number - 1) * OFFERINGS_PER_PAGE
+        shown = data["per_offering"].values("pk")[first : first + OFFERINGS_PER_PAGE]
+        counted = selectors.offering_participant_counts(OfferingPage.objects.filter(pk__in=shown))
+        data["per_offering"] = list(counted.order_by("-start", "-pk"))
         if scope is None:  # links only where the page may be edited (one query for the whole list)
             ids = [offering.pk for offering in data["per_offering"]]
             editable = set(selectors.editable_offerings(request.user).filter(pk__in=ids).values_list("pk", flat=True))

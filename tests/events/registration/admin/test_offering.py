@@ -300,3 +300,32 @@ def test_no_button_without_registration(admin_client, organisation):
     plain = EventPageFactory(parent=organisation, title="Uden tilmelding")
     edit = admin_client.get(reverse("wagtailadmin_pages:edit", args=[plain.pk]))
     assert offering_url(plain) not in edit.content.decode()
+
+
+OFFERING_PAGES = [({}, ["A1", "A2"]), ({"p": "2"}, ["A3"]), ({"p": "abc"}, ["A1", "A2"]), ({"p": "99"}, ["A3"])]
+
+
+@pytest.mark.parametrize(("page", "names"), OFFERING_PAGES)
+def test_participants_are_shown_a_page_at_a_time(admin_client, offering, library, monkeypatch, page, names):
+    monkeypatch.setattr("events.registration.admin.offering.PARTICIPANTS_PER_PAGE", 2)
+    offering.capacity = None
+    offering.save_revision().publish()
+    register(offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="staff") for n in range(1, 4)])
+
+    response = admin_client.get(offering_url(offering, **page))
+
+    assert response.status_code == 200
+    assert [p.name for p in response.context["participants"]] == names
+
+
+def test_page_links_keep_the_filters_and_exports_hold_every_page(admin_client, offering, library, monkeypatch):
+    monkeypatch.setattr("events.registration.admin.offering.PARTICIPANTS_PER_PAGE", 2)
+    offering.capacity = None
+    offering.save_revision().publish()
+    register(offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="staff") for n in range(1, 4)])
+
+    html = admin_client.get(offering_url(offering, status="confirmed")).content.decode()
+    exported = csv_rows(admin_client.get(offering_url(offering, status="confirmed", p="2", export="csv")))
+
+    assert "?status=confirmed&amp;p=2" in html
+    assert len(exported) == 3
