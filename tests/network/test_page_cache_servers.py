@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from .redis_server import RedisServer
 from .test_proxy_nginx import ROOT, database_url, free_port, stop, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,13 +21,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 """
 # What nginx passes on as the Host of every request, whichever server it picks.
 HOST = "kompetence.example.org"
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

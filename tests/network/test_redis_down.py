@@ -19,15 +19,6 @@ from network.models import Library
 from network.settings.base import shared_cache
 from tests.events.registration.test_concurrency import MANAGE, Browser, registration_data
 
-from .redis_server import RedisServer
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def redis_cache(redis_server, settings):
