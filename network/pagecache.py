@@ -185,7 +185,7 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
             return response
         headers = [(name, value) for name, value in response.items() if name.lower() not in LEFT_OUT_HEADERS]
-        entry = (response.status_code, headers, response.content, made_at.timestamp(), until.timestamp())
+        entry = (headers, response.content, made_at.timestamp(), until.timestamp())  # a 200: nothing else is kept
         cache.set(key, entry, seconds)
         response[HEADER] = "miss"
         return response
@@ -206,8 +206,8 @@ def _makes_it_anew(key: str, entry) -> bool:
 
 
 def _from_entry(entry) -> HttpResponse:
-    status, headers, content, made_at, _until = entry
-    response = HttpResponse(content, status=status)
+    headers, content, made_at, _until = entry
+    response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
     response[HEADER] = "hit"

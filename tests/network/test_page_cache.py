@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction, Site
 import pytest
 import time_machine
 
+from events.registration.emails import manage_url
 from events.registration.models import EligibilityRound
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
@@ -235,7 +236,7 @@ def test_a_draft_saved_in_the_admin_does_not_show_but_the_page_is_made_anew(clie
     offering.title = "Kladde"
     offering.save_revision()
     listing = fetch(client, event_index.url)
-    assert "Kladde" not in listing.content.decode()
+    assert listing["X-Cache"] == "miss" and "Kladde" not in listing.content.decode()
 
 
 # --- Never stale: time ----------------------------------------------------------------------------------------------
@@ -308,10 +309,10 @@ def test_without_a_moment_ahead_a_kept_page_lives_for_the_setting(client, organi
 # --- Seats ----------------------------------------------------------------------------------------------------------
 
 
-def register(offering, n: int) -> None:
+def register(offering, n: int):
     """n participants through the service the public form calls."""
     library = Library.objects.order_by("pk").first()
-    registration_create(
+    return registration_create(
         offering=offering, library=library, contact_name="Kontaktperson", contact_email="kontakt@example.org",
         consent=True, contact_confirmed=True,
         participants=[ParticipantData(name=f"Deltager {i}", email=f"deltager{i}@example.org") for i in range(n)],
@@ -413,6 +414,13 @@ def test_the_registration_form_and_the_manage_page_are_never_kept(client, organi
         assert response.status_code == 200 and response["X-Cache"] == "skip"
     client.cookies.clear()
     assert client.get(form)["X-Cache"] == "skip"
+    result = register(offering, 1)
+    link = manage_url(result.registration, result.token).removeprefix("http://testserver")
+    for _ in range(2):
+        client.cookies.clear()
+        opened = client.get(link, follow=True)
+        assert opened.status_code == 200 and "Deltager 0" in opened.content.decode()
+        assert opened["X-Cache"] == "skip"  # the manage page, after the link's redirect
 
 
 def test_a_page_that_asks_for_a_password_is_not_kept_with_its_csrf_token(client, organisation):
