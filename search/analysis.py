@@ -31,7 +31,17 @@ IRREGULAR = {
     "børnene": "barn",
     "børns": "barn",
     "børne": "barn",
+    # The seed calls a course's sessions "kursusdage"; the site calls them "kursusgange".
+    "kursusdag": "kursusgang",
+    "kursusdage": "kursusgang",
+    "kursusdagen": "kursusgang",
+    "kursusdagene": "kursusgang",
 }
+
+# Adjective endings after a noun ("psykologiske" from "psykolog"): the noun is indexed too, so that a search for the
+# person or the field finds the adjective. The noun left must be long enough to be one (not "polit-isk").
+DERIVED_ENDINGS = ("iske", "iskt", "isk")
+MIN_DERIVED_BASE = 6
 
 # Words that, found at the end of a longer word (or at its start), make it a compound worth splitting.
 # Base forms; inflected heads ("-samarbejdet", "-reformen") are found too. Keep it to the network's vocabulary, and
@@ -112,6 +122,23 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return ()
 
 
+def derived_base(word: str) -> str | None:
+    """The noun an adjective is made from ("psykologiske" -> "psykolog"), or None."""
+    for ending in DERIVED_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_DERIVED_BASE:
+            return word[: -len(ending)]
+    return None
+
+
+def extra_words(word: str) -> list[str]:
+    """What is indexed with a word besides itself: its compound parts, and the noun an adjective is made from."""
+    extra = list(compound_parts(word))
+    base = derived_base(word)
+    if base:
+        extra.append(base)
+    return extra
+
+
 # --- The index side --------------------------------------------------------------------------------------------
 
 
@@ -120,7 +147,7 @@ def index_terms(text: str) -> list[str]:
     terms = []
     for word in words(text):
         terms.append(stem(word))
-        terms.extend(stem(part) for part in compound_parts(word))
+        terms.extend(stem(part) for part in extra_words(word))
     return terms
 
 
@@ -135,7 +162,7 @@ def surface_index_text(text: str) -> str:
     out = []
     for word in words(text):
         out.append(IRREGULAR.get(word, word))
-        out.extend(IRREGULAR.get(part, part) for part in compound_parts(word))
+        out.extend(IRREGULAR.get(part, part) for part in extra_words(word))
     return " ".join(out)
 
 

@@ -27,7 +27,7 @@ def word_matches(word: str, stems: frozenset[str]) -> bool:
 def word_stems(word: str) -> frozenset[str]:
     """The stems a word of a text matches by: its own and its compound parts' (worked out once per word)."""
     normalised = analysis.normalise(word)
-    parts = analysis.compound_parts(normalised)
+    parts = analysis.extra_words(normalised)
     return frozenset((analysis.stem(normalised), *(analysis.stem(part) for part in parts)))
 
 

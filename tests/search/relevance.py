@@ -70,6 +70,9 @@ RELEVANCE_SET: list[tuple[str, str, set[str]]] = [
     ("designtænkning", "synonym of Design thinking", {"webinar-design-thinking"}),
     ("borgervidenskab", "synonym of Citizen science", {"webinar-citizen-science", "vidensfestival-naeste"}),
     ("psykologi", "synonym of Trivsel og motivation", {"webinar-psykologiske-faktorer"}),
+    ("psykolog", "the noun of psykologiske", {"webinar-psykologiske-faktorer"}),
+    ("kursusdag", "the seed's word for a kursusgang", COURSES),
+    ("kursusdage", "the seed's word, plural", COURSES),
     ("erfaringsudveksling", "synonym of Videndeling",
      {"db2030", "arbejdsgruppen-db2030", "inspirationsdag-herning-2022"}),
     # Places and organisers

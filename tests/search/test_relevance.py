@@ -49,6 +49,8 @@ def test_recall_at_5_over_the_danish_relevance_set(demo):
         ("SDG", "webinar-citizen-science"),
         ("skolesamarbejdet", "skole-og-bibliotek"),
         ("Aarhus", "kompetenceforloeb-foraar-2023"),
+        ("psykolog", "webinar-psykologiske-faktorer"),
+        ("kursusdage", "saet-spot-paa-kompetencerne-2016"),
     ],
 )
 def test_danish_forms_find_the_page(demo, query, slug):
