@@ -25,7 +25,7 @@ def word_matches(word: str, stems: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=50_000)
 def word_stems(word: str) -> frozenset[str]:
-    """The stems a word of a text matches by: its own and its compound parts' (worked out once per word)."""
+    """The stems a word of a text matches by: its own, its compound parts' and an adjective's noun (once per word)."""
     normalised = analysis.normalise(word)
     parts = analysis.extra_words(normalised)
     return frozenset((analysis.stem(normalised), *(analysis.stem(part) for part in parts)))
