@@ -42,6 +42,8 @@ IRREGULAR = {
 # person or the field finds the adjective. The noun left must be long enough to be one (not "polit-isk").
 DERIVED_ENDINGS = ("iske", "iskt", "isk")
 MIN_DERIVED_BASE = 6
+# The same rule as a regular expression, for Elasticsearch's pattern_capture filter (and Python's `re` alike).
+DERIVED_PATTERN = rf"^(.{{{MIN_DERIVED_BASE},}}?)(?:{'|'.join(DERIVED_ENDINGS)})$"
 
 # Words that, found at the end of a longer word (or at its start), make it a compound worth splitting.
 # Base forms; inflected heads ("-samarbejdet", "-reformen") are found too. Keep it to the network's vocabulary, and
@@ -237,6 +239,8 @@ def elasticsearch_analysis() -> dict:
                     "min_subword_size": 3,
                     "only_longest_match": True,
                 },
+                # The noun of an adjective beside the adjective, as `derived_base` gives it.
+                "danish_derived": {"type": "pattern_capture", "preserve_original": True, "patterns": [DERIVED_PATTERN]},
                 "danish_irregular": {"type": "stemmer_override", "rules": irregular_rules},
             },
             "analyzer": {
@@ -248,6 +252,7 @@ def elasticsearch_analysis() -> dict:
                         "aa_to_aring",
                         "danish_stop",
                         "danish_compounds",
+                        "danish_derived",
                         "danish_irregular",
                         "danish_stemmer",
                     ],

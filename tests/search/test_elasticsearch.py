@@ -4,6 +4,7 @@ compiles, without a server; and live tests against a server when ELASTICSEARCH_U
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from io import StringIO
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ import pytest
 from events.models import CoursePage, EventPage
 from network.models import PageTheme, Theme
 from network.settings.base import search_backends
+from search.analysis import derived_base
 from search.query import parse_search_params
 from search.ranking import ranks_every_match
 from search.scope import kind_labels, restrict, searchable_pages
@@ -55,6 +57,7 @@ def test_the_index_default_analyzer_is_danish():
         "aa_to_aring",
         "danish_stop",
         "danish_compounds",
+        "danish_derived",
         "danish_irregular",
         "danish_stemmer",
     ]
@@ -63,6 +66,12 @@ def test_the_index_default_analyzer_is_danish():
     assert analysis["filter"]["aa_to_aring"]["replacement"] == "å"
     assert "kursus => kurs" in analysis["filter"]["danish_irregular"]["rules"]
     assert "samarbejde" in analysis["filter"]["danish_compounds"]["word_list"]
+    derived = analysis["filter"]["danish_derived"]
+    assert derived["type"] == "pattern_capture" and derived["preserve_original"] is True
+    # The pattern gives the noun `derived_base` gives, and nothing for a word that is not such an adjective.
+    for word in ("psykologiske", "pædagogisk", "politisk", "biblioteket", "psykologiskt"):
+        match = re.fullmatch(derived["patterns"][0], word)
+        assert (match.group(1) if match else None) == derived_base(word), word
     # Wagtail's own analyzers for autocomplete stay.
     assert {"ngram_analyzer", "edgengram_analyzer"} <= set(analysis["analyzer"])
 
