@@ -42,8 +42,9 @@ IRREGULAR = {
 # person or the field finds the adjective. The noun left must be long enough to be one (not "polit-isk").
 DERIVED_ENDINGS = ("iske", "iskt", "isk")
 MIN_DERIVED_BASE = 6
-# The same rule as a regular expression, for Elasticsearch's pattern_capture filter (and Python's `re` alike).
+# One rule for every backend: `derived_base` here, Elasticsearch's pattern_capture filter there.
 DERIVED_PATTERN = rf"^(.{{{MIN_DERIVED_BASE},}}?)(?:{'|'.join(DERIVED_ENDINGS)})$"
+DERIVED = re.compile(DERIVED_PATTERN)
 
 # Words that, found at the end of a longer word (or at its start), make it a compound worth splitting.
 # Base forms; inflected heads ("-samarbejdet", "-reformen") are found too. Keep it to the network's vocabulary, and
@@ -126,10 +127,8 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 def derived_base(word: str) -> str | None:
     """The noun an adjective is made from ("psykologiske" -> "psykolog"), or None."""
-    for ending in DERIVED_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_DERIVED_BASE:
-            return word[: -len(ending)]
-    return None
+    match = DERIVED.match(word)
+    return match.group(1) if match else None
 
 
 def extra_words(word: str) -> list[str]:
