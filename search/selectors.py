@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -21,12 +22,14 @@ from wagtail.models import Page
 
 from network.filters import Facet, facet, page_of, theme_facet
 from network.models import PageTheme, Region, Theme
+from webinars.models import WebinarIndexPage, WebinarPage
 
 from . import analysis
 from .hits import Hit, build_hits
 from .query import SearchParams, parse_search_params, querystring
 from .ranking import rank
 from .scope import content_types, kind_labels, restrict, searchable_pages
+from .suggest import did_you_mean
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ class SearchResults:
     any_word: bool = False  # no page had every word; these have at least one
     failed: bool = False
     suggested_themes: list[Theme] = field(default_factory=list)
+    did_you_mean: str | None = None  # the query with its unknown words corrected, when too little was found
     regions: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -55,6 +59,10 @@ class SearchResults:
     def querystring(self) -> str:
         """The search without `page`, for pagination links."""
         return querystring(self.params)
+
+    @property
+    def querystring_did_you_mean(self) -> str:
+        return querystring(self.params, q=self.did_you_mean)
 
     @property
     def querystring_relevance(self) -> str:
@@ -113,6 +121,8 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
     results.count = results.page.paginator.count
     results.hits = build_hits(list(results.page.object_list), parsed.stems, labels, themes)
     results.facets = _facets(matched_ids, parsed, themes, labels, type_counts)
+    if results.count == 0 or results.any_word:
+        results.did_you_mean = did_you_mean(parsed)
     if results.any_word:
         parsed.messages.append(_("Ingen sider indeholdt alle ordene. Her er sider med mindst ét af dem."))
     if results.capped:
@@ -121,6 +131,27 @@ def search_pages(params: QueryDict, *, now: dt.datetime | None = None, page_size
             % {"n": CANDIDATE_LIMIT}
         )
     return results
+
+
+@dataclass
+class SearchStart:
+    """What the search page offers before a search, and when one finds nothing: the themes and the past webinars."""
+
+    themes: list[Theme]
+    webinars: list[WebinarPage]
+    archive_url: str | None  # the webinars' listing of past ones
+
+
+START_WEBINARS = 4
+
+
+def search_start(*, now: dt.datetime | None = None) -> SearchStart:
+    """The themes and the newest past webinars (three queries)."""
+    now = now or timezone.now()
+    webinars = list(WebinarPage.objects.past(now).defer_streamfields()[:START_WEBINARS])
+    index = WebinarIndexPage.objects.live().public().first()
+    archive_url = f"{index.url}?{urlencode({'when': 'past'})}" if index else None
+    return SearchStart(themes=list(Theme.objects.order_by("name")), webinars=webinars, archive_url=archive_url)
 
 
 def _by_date(queryset, params: SearchParams):

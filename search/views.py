@@ -15,7 +15,7 @@ from network.querystrings import without_empty_params
 
 from .autocomplete import autocomplete
 from .query import SearchParams
-from .selectors import SearchResults, search_pages
+from .selectors import SearchResults, search_pages, search_start
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,10 @@ def search(request):
         params = SearchParams(q=" ".join(request.GET.get("q", "").split())[:200], asked=True)
         params.messages.append(_("Søgningen kunne ikke gennemføres. Prøv igen med andre ord."))
         results = SearchResults(params=params, failed=True)
-    return TemplateResponse(request, "search/search.html", {"results": results, "search_query": results.params.q})
+    context = {"results": results, "search_query": results.params.q}
+    if not results.hits and not results.failed:
+        context["start"] = search_start()
+    return TemplateResponse(request, "search/search.html", context)
 
 
 @require_safe

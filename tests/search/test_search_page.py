@@ -28,7 +28,7 @@ def facet(results, name: str) -> dict[str, int]:
     return {option.value: option.count for f in results.facets if f.name == name for option in f.options}
 
 
-def test_empty_search_page_shows_the_form_only(demo, client):
+def test_empty_search_page_shows_the_form_and_no_results(demo, client):
     response = client.get("/search/")
     assert response.status_code == 200
     text = response.content.decode()
