@@ -42,8 +42,13 @@ node_modules/.installed: package.json package-lock.json
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 
+# WeasyPrint (the course certificates) draws text with Debian's Pango and HarfBuzz and needs a font.
+.PHONY: pango
+pango:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so' && ldconfig -p | grep -q 'libharfbuzz-subset.so' && test -d /usr/share/fonts/truetype/dejavu || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null)
+
 # The tests of a Redis that stops (and `make loadtest`) start their own redis-server: Debian's, installed when missing.
-install: $(VENV)/.installed $(MO_FILES) node_modules/.installed nginx ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
+install: $(VENV)/.installed $(MO_FILES) node_modules/.installed nginx pango ## Create the virtual environment, install the pinned dependencies (Python and npm), compile the catalogues
 	@command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 
 messages: install ## Update the English catalogue from the code and templates (then translate the new entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,8 +185,18 @@ class CoursePage(OfferingPage):
     kind_order = 2
 
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
+    certificate_share = models.PositiveSmallIntegerField(
+        _("kursusbevis ved fremmøde (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Deltagere, der har været med til mindst så stor en del af kursusgangene, får et kursusbevis, "
+            "når forløbet er slut. 100: alle kursusgange."
+        ),
+    )
 
     base_form_class = CoursePageForm
+    registration_panels = [*OfferingPage.registration_panels, FieldPanel("certificate_share")]
     content_panels = [
         *OfferingPage.content_panels,
         MultiFieldPanel(

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from events.registration.urls import certificate_urlpatterns
 from search import views as search_views
 
 from . import feeds, views
@@ -42,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
     path("tilmelding/", include("events.registration.urls")),
+    path("kursusbevis/", include(certificate_urlpatterns)),
     path("tema/<slug:slug>/", views.theme_detail, name="theme"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -173,3 +173,19 @@ def coordinator_message(participants: list[Participant], subject: str, text: str
             for p in participants
         ]
     )
+
+
+def certificate_issued(certificate) -> None:
+    """The holder's certificate, attached as a PDF when the message is sent."""
+    participant = certificate.participant
+    registration = participant.registration
+    message = compose(
+        "certificate",
+        participant.email,
+        "participant_certificate",
+        {"participant": participant},
+        registration=registration,
+    )
+    if message is not None:
+        message.context["certificate"] = certificate.code
+    send_after_commit(message)

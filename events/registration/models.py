@@ -221,6 +221,46 @@ class SessionAttendance(models.Model):
         return f"{self.participant_id} · {self.session_id}"
 
 
+CERTIFICATE_CODE_BYTES = 16  # 128 bits: the verification address shows the holder's name
+
+
+class Certificate(models.Model):
+    """A course certificate (kursusbevis): one per participant who attended enough of a course's days.
+
+    The code is the verification address's part (`/kursusbevis/<code>/`). When the participant's data is anonymised
+    the holder's name goes and the row stays, so the address can say the certificate has expired.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    participant = models.OneToOneField(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificate"
+    )
+    offering = models.ForeignKey(
+        "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    holder_name = models.CharField(_("navn"), max_length=150, blank=True)
+    language = models.CharField(_("sprog"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    issued_at = models.DateTimeField(_("udstedt"), default=timezone.now)
+    expired_at = models.DateTimeField(_("udløbet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kursusbevis")
+        verbose_name_plural = _("kursusbeviser")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @staticmethod
+    def new_code() -> str:
+        return secrets.token_urlsafe(CERTIFICATE_CODE_BYTES)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expired_at is not None
+
+
 class LogAction(models.TextChoices):
     REGISTERED = "registered", _("Tilmeldt")
     ADDED = "added", _("Deltager tilføjet")
@@ -228,6 +268,7 @@ class LogAction(models.TextChoices):
     PROMOTED = "promoted", _("Rykket op fra ventelisten")
     ATTENDANCE = "attendance", _("Fremmøde registreret")
     EXPORTED = "exported", _("Persondata udleveret")
+    CERTIFIED = "certified", _("Kursusbevis udstedt")
     ERASED = "erased", _("Persondata slettet")
     ANONYMISED = "anonymised", _("Anonymiseret efter opbevaringsperioden")
     CONFIRMED = "confirmed", _("E-mail bekræftet")

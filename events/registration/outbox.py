@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import smtplib
 import socket
@@ -19,7 +20,8 @@ from django_tasks_db import DatabaseBackend
 from events.models import CoursePage
 from network.ical import calendar_for
 
-from .models import OutboxMessage, OutboxStatus, Participant, Registration
+from .certificate_pdf import certificate_attachment, pdf_url, verify_url
+from .models import Certificate, OutboxMessage, OutboxStatus, Participant, Registration
 
 # How long one delivery attempt may hold a message before another worker may try it.
 LEASE = dt.timedelta(minutes=10)
@@ -75,7 +77,8 @@ def ics_attachment(offering, method: str = "PUBLISH") -> dict:
 
 def render(message: OutboxMessage) -> None:
     """Fill in the body (and calendar file) of a stored message from its template and the participants it names.
-    Raises Participant.DoesNotExist / Registration.DoesNotExist when they have been erased since."""
+    Raises Participant.DoesNotExist / Registration.DoesNotExist / Certificate.DoesNotExist when they have been erased
+    since."""
     registration = Registration.objects.select_related("offering", "library").get(pk=message.registration_id)
     stored = message.context
     ids = {pk for name in ("participants", "confirmed", "waiting") for pk, _ in stored.get(name, [])}
@@ -92,6 +95,11 @@ def render(message: OutboxMessage) -> None:
 
     # "text": what a coordinator wrote (emails.coordinator_message); the other templates have none.
     context = template_context(registration, manage_url=stored.get("manage_url", ""), text=stored.get("text", ""))
+    certificate = None
+    if "certificate" in stored:  # emails.certificate_issued: gone (expired) when its holder has been erased since
+        certificate = Certificate.objects.select_related("offering").get(code=stored["certificate"], expired_at=None)
+        context["certificate_url"] = pdf_url(certificate)
+        context["verify_url"] = verify_url(certificate)
     if "participant" in stored:
         context["participant"] = person(*stored["participant"])
     for name in ("participants", "confirmed", "waiting"):
@@ -102,6 +110,8 @@ def render(message: OutboxMessage) -> None:
         message.body_html = render_to_string(f"emails/{message.template}.html", context)
         method = stored.get("calendar_method", "PUBLISH")
         message.attachments = [ics_attachment(registration.offering, method)] if message.calendar else []
+        if certificate is not None:
+            message.attachments.append(certificate_attachment(certificate))
 
 
 # --- Into the queue ------------------------------------------------------------------------------------------------
@@ -174,7 +184,7 @@ def _deliver(message_id: int, now: dt.datetime) -> tuple[bool, bool]:
     if message.template and not message.body_text:
         try:
             render(message)
-        except (Participant.DoesNotExist, Registration.DoesNotExist) as error:
+        except (Participant.DoesNotExist, Registration.DoesNotExist, Certificate.DoesNotExist) as error:
             return _failed(message, error, now, final=True), True
         message.save(update_fields=["body_text", "body_html", "attachments"])
     email = EmailMultiAlternatives(
@@ -186,7 +196,10 @@ def _deliver(message_id: int, now: dt.datetime) -> tuple[bool, bool]:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        content = attachment["content"]
+        if attachment.get("encoding") == "base64":  # a binary file (a certificate's PDF), kept as text in the row
+            content = base64.b64decode(content)
+        email.attach(attachment["filename"], content, attachment["mimetype"])
     try:
         email.send()
     except Exception as error:  # noqa: BLE001 - any failure of the mail server keeps the message for a retry

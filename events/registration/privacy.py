@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from network.models import OfferingPage
 
-from .models import LogAction, OutboxMessage, Participant, Registration, RegistrationLogEntry
+from .models import Certificate, LogAction, OutboxMessage, Participant, Registration, RegistrationLogEntry
 from .selectors import outbox_messages, person_data, person_records
 from .services import log_entry_create, participants_cancel
 from .values import ACTIVE, Actor
@@ -44,6 +44,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
         Registration.objects.filter(pk__in=ids).update(
             contact_name=ANONYMOUS, contact_email="", token_hash="", confirm_token_hash="", anonymised_at=now
         )
+        _expire_certificates(Certificate.objects.filter(participant__registration_id__in=ids), now)
         OutboxMessage.objects.filter(registration_id__in=ids).delete()
         RegistrationLogEntry.objects.bulk_create(
             RegistrationLogEntry(registration_id=pk, action=LogAction.ANONYMISED, actor_role="system", created_at=now)
@@ -85,6 +86,7 @@ def person_erase(
             Participant.objects.filter(pk=participant.pk).update(
                 name=ANONYMOUS, email="", job_title="", needs="", anonymised_at=now
             )
+            _expire_certificates(Certificate.objects.filter(participant=participant.pk), now)
             log_entry_create(
                 registration=participant.registration,
                 action=LogAction.ERASED,
@@ -102,3 +104,8 @@ def person_erase(
         changed += 1
     outbox_messages(offerings=offerings).filter(to_email=email).delete()
     return changed
+
+
+def _expire_certificates(certificates, now: dt.datetime) -> None:
+    """The certificates go with their holder: the name is removed, and the verification address says "expired"."""
+    certificates.update(holder_name="", participant=None, expired_at=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -15,6 +16,7 @@ from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, Region, Status
 
 from .models import (
+    Certificate,
     ContactStatus,
     EligibilityRound,
     OutboxMessage,
@@ -446,3 +448,13 @@ def card_availabilities(*, offering_ids: list[int], now: dt.datetime) -> dict[in
             explicit_deadline=row["registration_closes"] is not None,
         )
     return result
+
+
+CERTIFICATE_CODE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code, with its course; None for a code that is not one."""
+    if not CERTIFICATE_CODE_RE.fullmatch(code or ""):
+        return None
+    return Certificate.objects.select_related("offering").filter(code=code).first()

@@ -16,3 +16,9 @@ urlpatterns = [
         name="registration_landscape_old_link",
     ),
 ]
+
+# Under /kursusbevis/: a certificate's verification page and its PDF, by the certificate's code.
+certificate_urlpatterns = [
+    path("<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("<str:code>/pdf/", views.certificate_download, name="certificate_pdf"),
+]

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
 from . import confirmation, ratelimit, selectors
+from .certificate_pdf import certificate_pdf
 from .errors import RegistrationError
 from .forms import CancelForm, RegistrationForm, participant_formset
 from .landscape import landscape_context
@@ -385,3 +386,31 @@ def landscape(request, public_id):
         **landscape_context(registration.library, request.GET),
     }
     return _private(render(request, "registration/landscape.html", context))
+
+
+# --- Course certificates -------------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def certificate_verify(request, code: str):
+    """Whether a certificate is genuine: its holder, course and date, nothing else. Never kept in a cache, so an
+    erased holder's name is gone at once."""
+    certificate = selectors.certificate_by_code(code)
+    status = 404 if certificate is None else (410 if certificate.is_expired else 200)
+    response = render(request, "registration/certificate_verify.html", {"certificate": certificate}, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_safe
+def certificate_download(request, code: str):
+    """The certificate as PDF, for its holder (who has the code from the e-mail)."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None or certificate.is_expired:
+        return certificate_verify(request, code)
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kursusbevis-{certificate.offering.slug}.pdf"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
