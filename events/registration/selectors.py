@@ -284,7 +284,7 @@ def attendance_rows(*, course: CoursePage, days: list[CourseSession]) -> list[tu
     participants = Participant.objects.filter(offering=course, status=ParticipantStatus.CONFIRMED)
     return [
         (participant, [(day, grid.get((participant.pk, day.pk), False)) for day in days])
-        for participant in participants.select_related("registration__library")
+        for participant in participants.select_related("registration__library", "certificate")
     ]
 
 

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import CoursePage
 
 from .. import selectors
+from ..certificates import certificates_issue
 from ..errors import RegistrationError
 from ..services import attendance_record
 from ..values import Actor
@@ -46,9 +48,11 @@ class AttendanceView(AdminTemplateView):
     def get(self, request, page_id: int):
         days = selectors.course_days(course=self.course)
         rows = selectors.attendance_rows(course=self.course, days=days)
-        return self.render(course=self.course, days=days, rows=rows)
+        return self.render(course=self.course, days=days, rows=rows, ended=self.course.end <= timezone.now())
 
     def post(self, request, page_id: int):
+        if "issue_certificates" in request.POST:
+            return self.issue_certificates(request)
         attended = {(int(match[1]), int(match[2])) for key in request.POST if (match := CELL.match(key)) is not None}
         try:
             changed = attendance_record(course=self.course, attended=attended, actor=Actor.coordinator(request.user))
@@ -59,5 +63,22 @@ class AttendanceView(AdminTemplateView):
                 request,
                 ngettext("Fremmødet er gemt (%(count)d ændring).", "Fremmødet er gemt (%(count)d ændringer).", changed)
                 % {"count": changed},
+            )
+        return redirect("registration_admin:attendance", page_id=self.course.pk)
+
+    def issue_certificates(self, request):
+        """Issue now what the nightly command would (attendance is often registered after the last day)."""
+        if self.course.end > timezone.now():
+            messages.error(request, _("Kursusbeviser udstedes, når forløbet er slut."))
+        else:
+            issued = certificates_issue(course=self.course)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d kursusbevis er udstedt og sendt.",
+                    "%(count)d kursusbeviser er udstedt og sendt.",
+                    len(issued),
+                )
+                % {"count": len(issued)},
             )
         return redirect("registration_admin:attendance", page_id=self.course.pk)

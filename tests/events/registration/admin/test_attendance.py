@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 import pytest
 
-from events.registration.models import LogAction, Participant, RegistrationLogEntry, SessionAttendance
+from events.models import CoursePage
+from events.registration.models import Certificate, LogAction, Participant, RegistrationLogEntry, SessionAttendance
 
 from .conftest import attendance_url, denied
 
@@ -58,3 +63,26 @@ def test_attendance_is_forbidden_to_another_section_and_missing_for_events(stran
 
 def test_attendance_for_an_event_is_not_found(admin_client, offering):
     assert admin_client.get(attendance_url(offering)).status_code == 404
+
+
+def test_certificates_are_issued_from_the_grid_once_the_course_has_ended(coordinator_client, course_filled):
+    first, second = Participant.objects.filter(offering=course_filled).order_by("pk")
+    day1, day2 = [s for s in course_filled.sessions.all() if s.kind == "kursusgang"]
+    cells = {f"a-{first.pk}-{day1.pk}": "1", f"a-{first.pk}-{day2.pk}": "1", f"a-{second.pk}-{day1.pk}": "1"}
+    coordinator_client.post(attendance_url(course_filled), cells)
+
+    early = coordinator_client.post(attendance_url(course_filled), {"issue_certificates": "1"}, follow=True)
+    assert "Kursusbeviser udstedes, når forløbet er slut." in early.content.decode()
+    assert not Certificate.objects.exists()
+    assert "Udsted kursusbeviser nu" not in early.content.decode()
+
+    # The course is over (its dates moved into the past, as time travel would end the coordinator's session).
+    CoursePage.objects.filter(pk=course_filled.pk).update(
+        start=timezone.now() - dt.timedelta(days=30), end=timezone.now() - dt.timedelta(days=1)
+    )
+    page = coordinator_client.get(attendance_url(course_filled)).content.decode()
+    assert "Udsted kursusbeviser nu" in page
+    response = coordinator_client.post(attendance_url(course_filled), {"issue_certificates": "1"}, follow=True)
+    assert "1 kursusbevis er udstedt og sendt." in response.content.decode()
+    assert [c.participant for c in Certificate.objects.all()] == [first]
+    assert "Udstedt " in response.content.decode()
