@@ -57,6 +57,20 @@ def access_granted(request, registration: Registration) -> bool:
     return bool(registration.contact_email) and str(registration.public_id) in request.session.get(SESSION_KEY, [])
 
 
+PARTICIPANT_SESSION_KEY = "participant_access"
+
+
+def participant_access_grant(request, participant) -> None:
+    """This browser may open the participant's own page until its session ends."""
+    granted = [pk for pk in request.session.get(PARTICIPANT_SESSION_KEY, []) if pk != participant.pk]
+    request.session[PARTICIPANT_SESSION_KEY] = [*granted, participant.pk][-SESSION_LIMIT:]
+
+
+def participant_access_granted(request, participant) -> bool:
+    """Granted to this session, and the participant's data not erased since (erasure clears the token)."""
+    return bool(participant.token_hash) and participant.pk in request.session.get(PARTICIPANT_SESSION_KEY, [])
+
+
 # --- Addresses this browser has confirmed --------------------------------------------------------------------------
 
 

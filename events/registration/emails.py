@@ -40,6 +40,8 @@ def compose(
     if not to:
         return None
     stored = {"manage_url": context.get("manage_url", "")}
+    if context.get("own_url"):
+        stored["own_url"] = context["own_url"]
     if calendar and calendar_method != "PUBLISH":
         stored["calendar_method"] = calendar_method
     if "participant" in context:
@@ -91,11 +93,33 @@ def added(registration: Registration, confirmed: list, waiting: list) -> None:
     send_after_commit(*_to_participants(registration, confirmed, waiting))
 
 
+def participant_url(participant: Participant, token: str) -> str:
+    path = reverse("registration_participant", args=[participant.pk])
+    return f"{site_root()}{path}?{urlencode({'adgang': token})}"
+
+
+def _own_links(participants: list[Participant]) -> dict[int, str]:
+    """A fresh token for each participant's own page (one UPDATE for all), and the links that carry them."""
+    given = [p for p in participants if p.email]
+    links = {p.pk: participant_url(p, p.set_new_token()) for p in given}
+    if given:
+        Participant.objects.bulk_update(given, ["token_hash"])
+    return links
+
+
 def _to_participants(registration: Registration, confirmed: list, waiting: list) -> list[OutboxMessage | None]:
+    links = _own_links(confirmed)
     about = [("confirmed", "participant_confirmed", p, True) for p in confirmed]
     about += [("waiting", "participant_waiting", p, False) for p in waiting]
     return [
-        compose(kind, p.email, template, {"participant": p}, registration=registration, calendar=calendar)
+        compose(
+            kind,
+            p.email,
+            template,
+            {"participant": p, "own_url": links.get(p.pk, "")},
+            registration=registration,
+            calendar=calendar,
+        )
         for kind, template, p, calendar in about
     ]
 
@@ -133,10 +157,16 @@ def promoted(participant: Participant) -> None:
     registration = participant.registration
     if not registration.is_contact_confirmed:
         return  # the participant hears of the seat when the contact confirms
+    own = {"own_url": _own_links([participant]).get(participant.pk, "")}
     context = {"participant": participant}
     messages = [
         compose(
-            "promoted", participant.email, "participant_promoted", context, registration=registration, calendar=True
+            "promoted",
+            participant.email,
+            "participant_promoted",
+            context | own,
+            registration=registration,
+            calendar=True,
         )
     ]
     if registration.contact_email != participant.email:

@@ -152,6 +152,8 @@ class Participant(models.Model):
     cancelled_at = models.DateTimeField(_("afmeldt"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("påmindet"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
+    # The participant's own page: a 256-bit token sent in the e-mail about their seat, stored only as its hash.
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("deltager")
@@ -188,6 +190,15 @@ class Participant(models.Model):
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
+
+    def set_new_token(self) -> str:
+        """Give the participant a fresh token for their own page; return it (it is stored only as a hash)."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.token_hash = hash_token(token)
+        return token
+
+    def token_matches(self, token: str) -> bool:
+        return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
 
     @property
     def status_label(self) -> str:

@@ -94,7 +94,12 @@ def render(message: OutboxMessage) -> None:
         return participant
 
     # "text": what a coordinator wrote (emails.coordinator_message); the other templates have none.
-    context = template_context(registration, manage_url=stored.get("manage_url", ""), text=stored.get("text", ""))
+    context = template_context(
+        registration,
+        manage_url=stored.get("manage_url", ""),
+        own_url=stored.get("own_url", ""),  # the participant's own page (emails._own_links)
+        text=stored.get("text", ""),
+    )
     certificate = None
     if "certificate" in stored:  # emails.certificate_issued: gone (expired) when its holder has been erased since
         certificate = Certificate.objects.select_related("offering").get(code=stored["certificate"], expired_at=None)

@@ -39,7 +39,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         Participant.objects.filter(registration_id__in=ids).update(
-            name=ANONYMOUS, email="", job_title="", needs="", anonymised_at=now
+            name=ANONYMOUS, email="", job_title="", needs="", token_hash="", anonymised_at=now
         )
         Registration.objects.filter(pk__in=ids).update(
             contact_name=ANONYMOUS, contact_email="", token_hash="", confirm_token_hash="", anonymised_at=now
@@ -84,7 +84,7 @@ def person_erase(
             )
         with transaction.atomic():
             Participant.objects.filter(pk=participant.pk).update(
-                name=ANONYMOUS, email="", job_title="", needs="", anonymised_at=now
+                name=ANONYMOUS, email="", job_title="", needs="", token_hash="", anonymised_at=now
             )
             _expire_certificates(Certificate.objects.filter(participant=participant.pk), now)
             log_entry_create(

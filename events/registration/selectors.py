@@ -458,3 +458,48 @@ def certificate_by_code(code: str) -> Certificate | None:
     if not CERTIFICATE_CODE_RE.fullmatch(code or ""):
         return None
     return Certificate.objects.select_related("offering").filter(code=code).first()
+
+
+# --- The participant's own page ------------------------------------------------------------------------------------
+
+
+def participant_by_id(participant_id: int) -> Participant | None:
+    """The participant with what their page shows (registration, library, certificate); None when erased."""
+    participant = (
+        Participant.objects.select_related("registration__library", "offering", "certificate")
+        .filter(pk=participant_id, anonymised_at__isnull=True)
+        .first()
+    )
+    return participant
+
+
+def participant_by_link(*, participant_id: int, token: str) -> Participant | None:
+    """The participant whose own-page link this is (compared in constant time), or None."""
+    participant = participant_by_id(participant_id)
+    if participant is None or not participant.token_matches(token):
+        return None
+    return participant
+
+
+def participant_page_context(*, participant: Participant, now: dt.datetime) -> dict:
+    """What a participant's own page shows: the offering, its steps (a course's days and what lies between them),
+    the place on the waiting list, and the certificate once it is issued."""
+    offering = participant.offering.specific
+    steps = list(offering.sessions.select_related("municipality")) if isinstance(offering, CoursePage) else []
+    position = None
+    if participant.status == ParticipantStatus.WAITING:
+        position = waiting_positions(offering_id=offering.pk).get(participant.pk)
+    try:
+        certificate = participant.certificate
+    except Certificate.DoesNotExist:
+        certificate = None
+    return {
+        "page": offering,
+        "offering": offering,
+        "participant": participant,
+        "registration": participant.registration,
+        "steps": steps,
+        "position": position,
+        "certificate": certificate if certificate and not certificate.is_expired else None,
+        "ended": offering.end <= now,
+    }

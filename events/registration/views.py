@@ -388,6 +388,29 @@ def landscape(request, public_id):
     return _private(render(request, "registration/landscape.html", context))
 
 
+# --- The participant's own page ------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def participant_page(request, participant_id: int):
+    """A participant's own page behind the link in the e-mail about their seat: their days, the calendar, the
+    materials and, once issued, their certificate. The token goes into the session, as the manage link's does."""
+    if confirmation.TOKEN_PARAMETER in request.GET:
+        participant = selectors.participant_by_link(
+            participant_id=participant_id, token=request.GET[confirmation.TOKEN_PARAMETER]
+        )
+        if participant is None:
+            return _link_invalid(request)
+        confirmation.participant_access_grant(request, participant)
+        return _private(redirect(reverse("registration_participant", args=[participant.pk])))
+    participant = selectors.participant_by_id(participant_id)
+    if participant is None or not confirmation.participant_access_granted(request, participant):
+        return _link_invalid(request)
+    context = selectors.participant_page_context(participant=participant, now=timezone.now())
+    return _private(render(request, "registration/participant.html", context))
+
+
 # --- Course certificates -------------------------------------------------------------------------------------------
 
 
