@@ -86,6 +86,14 @@ def test_moment_url_uses_the_player_time_parameter(recording, url):
 # --- The admin ------------------------------------------------------------------------------------------------
 
 
+def test_the_admin_form_takes_a_caption_file(admin_client, organisation):
+    text = admin_client.get(add_url(WebinarPage, organisation)).content.decode()
+    assert 'enctype="multipart/form-data"' in text
+    assert 'name="captions_file"' in text
+    assert 'accept=".vtt,text/vtt"' in text
+    assert 'name="captions"' in text
+
+
 def test_pasted_captions_are_saved_with_their_cues_and_transcript(admin_client, organisation):
     response = admin_client.post(add_url(WebinarPage, organisation), publish(webinar_data(captions=GOOD)))
 
