@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString
@@ -15,6 +15,7 @@ from wagtail.models import Page
 from events.models import CourseSession
 from network.caching import TTL, cache_key, content_generation
 from network.models import PageTheme, Theme
+from webinars.captions import moment_label, moment_url
 
 from . import analysis
 from .highlight import highlight, plain_text, snippet, stream_text, word_matches
@@ -30,6 +31,17 @@ class Hit:
     title: SafeString
     snippet: SafeString | None
     themes: list[tuple[Theme, bool]]  # (theme, matched the query)
+    moment: Moment | None = None  # when the snippet is a line of a transcript: its time
+
+
+@dataclass
+class Moment:
+    """The time of a transcript's line that a snippet shows: "12:40", the recording at that moment (or "" when there
+    is no recording) and the line's anchor on the page."""
+
+    label: str
+    url: str
+    anchor: str
 
 
 @dataclass
@@ -40,6 +52,10 @@ class HitPage:
     texts: list[str]  # the plain texts a snippet is cut from, in order
     theme_ids: list[int]
     organiser: str  # the organiser's name, or ""
+    # A webinar's transcript lines as (start in seconds, text), tried after the first `cues_after` texts (the intro):
+    # a snippet from them shows the line's time. Defaults, so an entry cached before they existed still reads.
+    cues: list[tuple[int, str]] = field(default_factory=list)
+    cues_after: int = 0
 
 
 def build_hits(page_ids: list[int], stems: frozenset[str], labels: dict[str, str], themes: list[Theme]) -> list[Hit]:
@@ -57,6 +73,7 @@ def build_hits(page_ids: list[int], stems: frozenset[str], labels: dict[str, str
         page = hit_page.page
         kind = kind_by_model.get(type(page), "")
         matched_themes = [(theme, theme_matches[theme.pk]) for theme in themes if theme.pk in hit_page.theme_ids]
+        text, moment = _snippet(hit_page, stems, matched_themes)
         result.append(
             Hit(
                 page=page,
@@ -64,8 +81,9 @@ def build_hits(page_ids: list[int], stems: frozenset[str], labels: dict[str, str
                 kind=kind,
                 kind_label=labels.get(kind, capfirst(str(page._meta.verbose_name))),
                 title=highlight(page.title, stems),
-                snippet=_snippet(hit_page, stems, matched_themes),
+                snippet=text,
                 themes=matched_themes,
+                moment=moment,
             )
         )
     return result
@@ -109,6 +127,8 @@ def hit_pages(page_ids: list[int]) -> dict[int, HitPage]:
             _snippet_texts(page, bodies.get(page.pk), sessions.get(page.pk, [])),
             theme_ids[page.pk],
             organisers.get(getattr(page, "organiser_id", None), ""),
+            cues=_cues(page),
+            cues_after=1 if plain_text(getattr(page, "intro", "")) else 0,
         )
         for page in fresh
     }
@@ -131,12 +151,17 @@ def _course_sessions(courses: list) -> dict[int, list]:
     return sessions
 
 
+def _cues(page) -> list[tuple[int, str]]:
+    return [(int(cue["start"]), str(cue["text"])) for cue in getattr(page, "transcript_cues", None) or []]
+
+
 def _snippet_texts(page, body, sessions: list) -> list[str]:
-    """The page's texts a snippet may be cut from, as plain text: intro, transcript or purpose, body, a course's
-    sessions, venue."""
+    """The page's texts a snippet may be cut from, as plain text: intro, transcript (unless it has timed lines, see
+    `_cues`) or purpose, body, a course's sessions, venue."""
     sources = [getattr(page, "intro", "")]
-    for name in ("transcript", "purpose"):
-        sources.append(getattr(page, name, "") or "")
+    if not getattr(page, "transcript_cues", None):
+        sources.append(getattr(page, "transcript", "") or "")
+    sources.append(getattr(page, "purpose", "") or "")
     if body is not None:
         sources.extend(stream_text(getattr(body, "raw_data", [])))
     for session in sessions:
@@ -146,17 +171,30 @@ def _snippet_texts(page, body, sessions: list) -> list[str]:
     return [text for text in map(plain_text, sources) if text]
 
 
-def _snippet(hit_page: HitPage, stems: frozenset[str], matched_themes) -> SafeString | None:
-    """Around the first match in the page's texts; else the theme the query named; else the intro."""
-    found = snippet(hit_page.texts, stems, html=False)
+def _snippet(hit_page: HitPage, stems: frozenset[str], matched_themes) -> tuple[SafeString | None, Moment | None]:
+    """Around the first match in the page's texts, a transcript's line with its time in its place among them; else
+    the intro, the page's own text; else the theme the query named (a page without an intro); else nothing."""
+    lead, rest = hit_page.texts[: hit_page.cues_after], hit_page.texts[hit_page.cues_after :]
+    found = snippet(lead, stems, html=False)
     if found:
-        return found
+        return found, None
+    for number, (start, text) in enumerate(hit_page.cues, start=1):
+        found = snippet([text], stems, html=False)
+        if found:
+            recording = getattr(hit_page.page, "recording_url", "")
+            url = moment_url(recording, start) if recording else ""
+            return found, Moment(label=moment_label(start), url=url, anchor=f"udskrift-{number}")
+    found = snippet(rest, stems, html=False)
+    if found:
+        return found, None
+    intro = plain_text(getattr(hit_page.page, "intro", ""))
+    if intro:
+        return highlight(intro, stems), None
     for theme, matched in matched_themes:
         if matched:
             names = [name for name in theme.synonym_list if _text_matches(name, stems)]
             label = _("Tema: %(theme)s") % {"theme": theme.name}
             if names:
                 label += " (" + _("også kaldt %(names)s") % {"names": ", ".join(names)} + ")"
-            return highlight(label, stems)
-    intro = plain_text(getattr(hit_page.page, "intro", ""))
-    return highlight(intro, stems) if intro else None
+            return highlight(label, stems), None
+    return None, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -17,6 +18,9 @@ from wagtail.search import index
 
 from network.models import AttendanceMode, ListingIndexPage, OfferingPage, Person
 from network.serializers import PersonSerializer
+
+from .captions import Cue, moment_label, moment_url, parse_captions
+from .forms import WebinarPageForm
 
 
 class Phase(models.TextChoices):
@@ -44,6 +48,7 @@ class WebinarPage(OfferingPage):
 
     offering_kind = "webinar"
     kind_order = 1
+    base_form_class = WebinarPageForm
 
     duration = models.PositiveIntegerField(
         _("varighed i minutter"),
@@ -63,7 +68,21 @@ class WebinarPage(OfferingPage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    transcript = models.TextField(_("udskrift"), blank=True)
+    captions = models.TextField(
+        _("undertekster (WebVTT)"),
+        blank=True,
+        help_text=_(
+            "Optagelsens undertekstfil (.vtt). Upload filen nedenfor eller indsæt dens indhold her. Udskriften på "
+            "siden laves ud fra den, med tider der linker til optagelsen."
+        ),
+    )
+    # Derived from `captions` on clean and save: [{"start": seconds, "text": ...}], for the page and the snippets.
+    transcript_cues = models.JSONField(_("udskriftens linjer"), default=list, blank=True, editable=False)
+    transcript = models.TextField(
+        _("udskrift"),
+        blank=True,
+        help_text=_("Udskriften som almindelig tekst. Er der undertekster, laves den ud fra dem."),
+    )
 
     content_panels = [
         *OfferingPage.content_panels,
@@ -76,7 +95,13 @@ class WebinarPage(OfferingPage):
         InlinePanel("presenters", label=_("Oplægsholder"), heading=_("Oplægsholdere")),
         FieldPanel("join_url"),
         MultiFieldPanel(
-            [FieldPanel("recording_url"), FieldPanel("slides"), FieldPanel("transcript")],
+            [
+                FieldPanel("recording_url"),
+                FieldPanel("slides"),
+                FieldPanel("captions_file"),
+                FieldPanel("captions"),
+                FieldPanel("transcript"),
+            ],
             heading=_("Efter webinaret"),
         ),
     ]
@@ -94,6 +119,7 @@ class WebinarPage(OfferingPage):
         APIField("recording_url"),
         APIField("slides"),
         APIField("transcript"),
+        APIField("transcript_cues"),
     ]
 
     class Meta:
@@ -106,13 +132,53 @@ class WebinarPage(OfferingPage):
         if self.start and self.duration:
             self.end = self.ends_at
 
+    def clean(self):
+        errors = {}
+        try:
+            self.derive_transcript()
+        except ValidationError as error:
+            errors["captions"] = error.messages
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def derive_transcript(self) -> None:
+        """The cues and the plain transcript from the captions, when there are some (ValidationError if they are not
+        WebVTT, and nothing changed); without captions, the transcript typed by hand stays."""
+        if not self.captions.strip():
+            self.captions, self.transcript_cues = "", []
+            return
+        cues = parse_captions(self.captions)
+        self.transcript_cues = [cue.as_json() for cue in cues]
+        self.transcript = "\n".join(cue.text for cue in cues)
+
     def full_clean(self, *args, **kwargs):
         self.derive_times()
         return super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
         self.derive_times()
+        self.derive_transcript()  # also for code that saves without cleaning: the cues follow the captions
         return super().save(*args, **kwargs)
+
+    def transcript_lines(self) -> list[dict]:
+        """The transcript's lines for the page: time label, link to that moment of the recording, anchor, text."""
+        lines = []
+        for number, data in enumerate(self.transcript_cues or [], start=1):
+            cue = Cue(start=int(data["start"]), text=str(data["text"]))
+            lines.append(
+                {
+                    "anchor": f"udskrift-{number}",
+                    "label": moment_label(cue.start),
+                    "seconds": cue.start,
+                    "url": moment_url(self.recording_url, cue.start) if self.recording_url else "",
+                    "text": cue.text,
+                }
+            )
+        return lines
 
     @property
     def ends_at(self) -> dt.datetime:

@@ -105,6 +105,47 @@ CERTIFICATION_LIBRARY_MUNICIPALITIES = [
 ]  # fmt: skip
 
 
+# The captions of the past webinar on psychological factors, written for the demo (WebVTT, as the recording's file).
+PSYCHOLOGY_CAPTIONS = """WEBVTT
+
+00:00:05.000 --> 00:00:11.000
+Velkommen til webinaret om psykologiske faktorer i arbejdet med verdensmålene.
+
+00:01:20.000 --> 00:01:28.000
+Først ser vi på, hvorfor gode intentioner sjældent er nok til at ændre vaner.
+
+00:03:45.000 --> 00:03:53.000
+Mange kender klimaangst: problemet virker så stort, at man giver op på forhånd.
+
+00:06:10.000 --> 00:06:18.000
+Her kan biblioteket hjælpe ved at gøre det konkrete og det nære synligt.
+
+00:09:30.000 --> 00:09:38.000
+Et eksempel er en byttereol med værktøj, hvor borgerne låner i stedet for at købe.
+
+00:12:40.000 --> 00:12:48.000
+Det handler om trivsel: når vi gør noget sammen med andre, føles indsatsen meningsfuld.
+
+00:16:05.000 --> 00:16:12.000
+Små skub, såkaldt nudging, kan gøre det bæredygtige valg til det lette valg.
+
+00:21:30.000 --> 00:21:38.000
+Stil for eksempel bøgerne om reparation ved udgangen i stedet for bagerst i salen.
+
+00:27:15.000 --> 00:27:22.000
+Undgå skræmmebilleder i formidlingen, for de skaber afmagt frem for handling.
+
+00:34:50.000 --> 00:34:58.000
+Fortæl hellere om lokale fællesskaber, der allerede har fået noget til at lykkes.
+
+00:48:20.000 --> 00:48:27.000
+Til sidst tager vi spørgsmål fra deltagerne i chatten.
+
+00:58:40.000 --> 00:58:45.000
+Tak, fordi I var med, og på gensyn.
+"""
+
+
 @dataclass
 class DemoReport:
     created: int = 0
@@ -624,8 +665,7 @@ class DemoLoader:
             ("psykologiske-faktorer", "Psykologiske faktorer: trivsel, motivation og adfærd", dt.date(2022, 11, 8),
              ["Trivsel og motivation", "Verdensmål"], "trivsel",
              "Hvordan trivsel, motivation og adfærd spiller ind i bibliotekernes arbejde med verdensmålene.",
-             "Webinaret handler om de psykologiske faktorer bag forandring: hvad der motiverer os, hvordan "
-             "vaner ændres, og hvordan biblioteket kan arbejde med målene uden at skabe afmagt."),
+             ""),  # its transcript comes from its captions (PSYCHOLOGY_CAPTIONS)
         ]  # fmt: skip
         past_webinars = []
         for slug, title, day, themes, presenter, intro, transcript in webinars:
@@ -634,6 +674,7 @@ class DemoLoader:
                 start=_at(day, "14:00"), duration=60, organiser=self.fki, contact_person=self.ki_coordinator,
                 join_url=f"https://example.org/webinar/{slug}",
                 recording_url=f"https://example.org/optagelser/{slug}", transcript=transcript,
+                captions=PSYCHOLOGY_CAPTIONS if slug == "psykologiske-faktorer" else "",
                 presenters=[WebinarPresenter(person=self.fki_presenters[presenter], topic=title)],
             )  # fmt: skip
             past_webinars.append(webinar)

@@ -89,6 +89,9 @@ RELEVANCE_SET: list[tuple[str, str, set[str]]] = [
     ("Design Quest", "tool named in a webinar", {"webinar-design-thinking"}),
     ("trivsel motivation adfærd", "webinar topic", {"webinar-psykologiske-faktorer"}),
     ("folkebibliotek partner i forskning", "words from a transcript", {"webinar-citizen-science"}),
+    # Said only in a recording: words of a webinar's captions (its WebVTT transcript)
+    ("klimaangst", "a word of a caption only", {"webinar-psykologiske-faktorer"}),
+    ("byttereol med værktøj", "a caption's words, a compound", {"webinar-psykologiske-faktorer"}),
     ("certificeringsbibliotekerne", "compound, definite plural",
      {"kompetenceforloeb-certificeringsbiblioteker-efteraar-2022"}),
     ("Folketinget midler", "funding of an initiative", {"kompetenceudvikling-af-bibliotekspersonale"}),

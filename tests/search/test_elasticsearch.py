@@ -99,6 +99,16 @@ def test_the_mapping_indexes_theme_names_and_synonyms_with_the_default_danish_an
     assert any(key.endswith("region_filter") for key in mapping)
 
 
+def test_the_document_for_elasticsearch_holds_the_transcript_made_from_the_captions(demo):
+    """The plain transcript is what every backend indexes: the raw WebVTT and the timed lines are not sent."""
+    webinar = WebinarPage.objects.get(slug="webinar-psykologiske-faktorer")
+    document = es_backend().mapping_class(WebinarPage).get_document(webinar)
+    transcript = next(value for key, value in document.items() if key.endswith("transcript"))
+    assert "Mange kender klimaangst" in transcript
+    assert "-->" not in transcript
+    assert not [key for key in document if "captions" in key or "cues" in key]
+
+
 def _compiled(params: str, q: str = "kurser", *, operator: str = "and", demo_now=None):
     backend = es_backend()
     themes = list(Theme.objects.all())

@@ -53,10 +53,22 @@ def test_result_shows_kind_date_themes_and_highlighted_snippet(demo, client):
     assert 'class="themes__list"' in text
 
 
-def test_a_match_by_theme_synonym_says_so(demo):
+def test_a_match_by_theme_synonym_shows_the_page_own_text_and_marks_the_theme(demo):
+    """Issue 16, item 15: the snippet is the offering's own intro, not the theme's synonym list; the theme the
+    synonym belongs to is marked among the hit's themes."""
     results = run(q="SDG")
     assert results.hits
     hit = next(h for h in results.hits if h.page.slug == "vidensfestival-ballerup-2022")
+    assert hit.snippet == hit.page.intro
+    assert "Tema:" not in hit.snippet
+    assert [theme.name for theme, matched in hit.themes if matched] == ["Verdensmål"]
+
+
+def test_a_match_by_theme_synonym_on_a_page_without_intro_names_the_theme(demo):
+    page = OfferingPage.objects.get(slug="vidensfestival-ballerup-2022").specific
+    page.intro = ""
+    page.save_revision().publish()
+    hit = next(h for h in run(q="SDG").hits if h.page.slug == "vidensfestival-ballerup-2022")
     assert "Tema: Verdensmål" in hit.snippet
     assert "<mark>SDG</mark>" in hit.snippet
 
