@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from network.converters import IdField
-from network.models import Library, Track
+from network.models import Library
 
 from .values import ParticipantData
 
@@ -36,7 +36,7 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, tracks=(), **kwargs):
         super().__init__(*args, **kwargs)
         if tracks:
-            self.fields["track"].choices = [("", _("Vælg spor")), *[(t, Track(t).label) for t in tracks]]
+            self.fields["track"].choices = [("", _("Vælg spor")), *[(name, name) for name in tracks]]
             self.fields["track"].required = True
         else:
             del self.fields["track"]

@@ -66,6 +66,12 @@ def offering_closes_at(*, offering: OfferingPage) -> dt.datetime:
     return offering.registration_closes or offering.start
 
 
+def offering_track_names(*, offering: OfferingPage) -> list[str]:
+    """The names of the offering's tracks, in the editor's order: what a participant may choose (none: no choice).
+    Read from `tracks.all()`, so a page being edited or previewed gives its unsaved tracks too."""
+    return [track.name for track in offering.tracks.all()]
+
+
 def offering_change_deadline(*, offering: OfferingPage) -> dt.datetime:
     return offering.change_deadline or offering.start
 
@@ -384,7 +390,7 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
                 "bibliotek": p.registration.library.name,
                 "navn": p.name,
                 "stilling": p.job_title,
-                "spor": p.get_track_display(),
+                "spor": p.track,
                 "behov": p.needs,
                 "status": p.get_status_display(),
                 "tilmeldt": timezone.localtime(p.queued_at).isoformat(),
