@@ -30,7 +30,7 @@ def form_data(chosen, **changes) -> dict:
         "name": "Ny Deltager",
         "email": "ny.deltager@example.org",
         "job_title": "Bibliotekar",
-        "track": "staff",
+        "track": "Medarbejdere",
         "needs": "",
         "informed": "on",
     }

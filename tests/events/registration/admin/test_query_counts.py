@@ -51,7 +51,7 @@ def fill(offering, course, libraries, rows: int) -> None:
     the course."""
     for start in range(1, rows + 1, 3):
         people = [
-            ParticipantData(f"Deltager {n}", f"deltager{n}@example.org", track="staff")
+            ParticipantData(f"Deltager {n}", f"deltager{n}@example.org", track="Medarbejdere")
             for n in range(start, min(start + 3, rows + 1))
         ]
         register(offering, libraries[start % 2], people, contact_email=f"kontakt{start}@example.org")
