@@ -66,10 +66,7 @@ class ParticipantFilterForm(forms.Form):
         self.fields["library"].queryset = Library.objects.filter(registrations__offering=offering).distinct()
         self.fields["library"].empty_label = _("Alle biblioteker")
         self.fields["status"].choices = [("", _("Alle"))] + list(ParticipantStatus.choices)
-        # The offering's tracks, and names participants registered under before a track was renamed or removed.
-        names = selectors.offering_track_names(offering=offering)
-        kept = Participant.objects.filter(offering=offering).exclude(track="").values_list("track", flat=True)
-        names += sorted(set(kept) - set(names))
+        names = selectors.participant_track_names(offering=offering)
         self.fields["track"].choices = [("", _("Alle spor"))] + [(name, name) for name in names]
 
     def filter(self, participants):
