@@ -17,7 +17,7 @@ import pytest
 
 from events.registration.models import LogAction, Participant, ParticipantStatus, RegistrationLogEntry
 from events.registration.values import ParticipantData
-from tests.events.factories import EventPageFactory
+from tests.events.factories import EventPageFactory, tracks
 
 from ..conftest import people, register
 from .conftest import denied, offering_url
@@ -82,6 +82,18 @@ def test_filters(admin_client, filled, params, expected):
     html = response.content.decode()
     shown = {f"Deltager {n}" for n in range(1, 6) if f"<td>Deltager {n}</td>" in html}
     assert shown == expected
+
+
+def test_a_renamed_track_keeps_the_stored_name_in_the_list_the_filter_and_the_export(admin_client, filled):
+    filled.tracks = tracks("Medarbejdere", "Ledere og mellemledere")
+    filled.save_revision().publish()
+
+    html = admin_client.get(offering_url(filled, track="Ledere")).content.decode()
+    assert {f"Deltager {n}" for n in range(1, 6) if f"<td>Deltager {n}</td>" in html} == {"Deltager 4"}
+    assert '<option value="Ledere" selected>Ledere</option>' in html
+    assert "Ledere og mellemledere</option>" not in html  # no participant has it, so nothing to filter by
+    rows = csv_rows(admin_client.get(offering_url(filled, export="csv")))
+    assert {row["Navn"]: row["Spor"] for row in rows}["Deltager 4"] == "Ledere"
 
 
 def test_library_filter(admin_client, filled, library):
