@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from network.converters import IdField
-from network.models import Library, Track
+from network.models import Library
 
 from .values import ParticipantData
 
@@ -23,7 +23,16 @@ class ParticipantForm(forms.Form):
     name = forms.CharField(label=_("Navn"), max_length=TEXT, error_messages=too_long(TEXT))
     email = forms.EmailField(label=_("E-mail"), max_length=254, error_messages={**EMAIL_ERRORS, **too_long(254)})
     job_title = forms.CharField(label=_("Stilling"), max_length=TEXT, required=False, error_messages=too_long(TEXT))
-    track = forms.ChoiceField(label=_("Spor"), required=False, choices=())
+    # The same words as the rule behind it (rules.check_participants), which also guards the services' other callers.
+    track = forms.ChoiceField(
+        label=_("Spor"),
+        required=False,
+        choices=(),
+        error_messages={
+            "required": _("Vælg et spor for hver deltager."),
+            "invalid_choice": _("Vælg et af tilbuddets spor."),
+        },
+    )
     needs = forms.CharField(
         label=_("Særlige behov"),
         help_text=_("Fx kost eller tilgængelighed. Udfyld kun, hvis det er nødvendigt."),
@@ -36,7 +45,7 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, tracks=(), **kwargs):
         super().__init__(*args, **kwargs)
         if tracks:
-            self.fields["track"].choices = [("", _("Vælg spor")), *[(t, Track(t).label) for t in tracks]]
+            self.fields["track"].choices = [("", _("Vælg spor")), *[(name, name) for name in tracks]]
             self.fields["track"].required = True
         else:
             del self.fields["track"]

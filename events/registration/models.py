@@ -17,8 +17,6 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
-from network.models import Track
-
 TOKEN_BYTES = 32  # 256 bits in the manage link
 
 
@@ -143,7 +141,8 @@ class Participant(models.Model):
     name = models.CharField(_("navn"), max_length=150)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     job_title = models.CharField(_("stilling"), max_length=150, blank=True)
-    track = models.CharField(_("spor"), max_length=20, choices=Track.choices, blank=True)
+    # The track's name as registered: renaming or removing the offering's track later leaves it as it was.
+    track = models.CharField(_("spor"), max_length=100, blank=True)
     needs = models.CharField(_("særlige behov (kost, tilgængelighed)"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ParticipantStatus.choices)
     # Order on the waiting list: the time the participant joined it (then pk, for submissions in the same instant).

@@ -6,14 +6,14 @@ import dataclasses
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from events.models import CourseDayKind, CoursePage, CourseSession
-from network.models import OfferingPage, Region, Status
+from network.models import OfferingPage, OfferingTrack, Region, Status
 
 from .models import (
     Certificate,
@@ -66,6 +66,27 @@ def participant_counts(*, offering_id: int) -> dict[str, int]:
 
 def offering_closes_at(*, offering: OfferingPage) -> dt.datetime:
     return offering.registration_closes or offering.start
+
+
+def offering_track_names(*, offering: OfferingPage) -> list[str]:
+    """The names of the offering's tracks, in the editor's order: what a participant may choose (none: no choice).
+    Read from `tracks.all()`, so a page being edited or previewed gives its unsaved tracks too."""
+    return [track.name for track in offering.tracks.all()]
+
+
+def participant_track_names(*, offering: OfferingPage) -> list[str]:
+    """The track names the offering's participants have, in the editor's order of the tracks, then names no track has
+    any longer (a track renamed or removed after they registered), by name. One query."""
+    position = OfferingTrack.objects.filter(page=offering, name=OuterRef("track")).values("sort_order")[:1]
+    names = (
+        Participant.objects.filter(offering=offering)
+        .exclude(track="")
+        .annotate(position=Subquery(position))
+        .order_by(F("position").asc(nulls_last=True), "track")
+        .values_list("track", flat=True)
+        .distinct()
+    )
+    return list(names)
 
 
 def offering_change_deadline(*, offering: OfferingPage) -> dt.datetime:
@@ -386,7 +407,7 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
                 "bibliotek": p.registration.library.name,
                 "navn": p.name,
                 "stilling": p.job_title,
-                "spor": p.get_track_display(),
+                "spor": p.track,
                 "behov": p.needs,
                 "status": p.get_status_display(),
                 "tilmeldt": timezone.localtime(p.queued_at).isoformat(),

@@ -128,7 +128,7 @@ def _outcome_message(request, confirmed, waiting) -> None:
 @require_http_methods(["GET", "POST"])
 def register(request, page_id: int):
     offering = _offering(page_id)
-    tracks = offering.registration_tracks
+    tracks = selectors.offering_track_names(offering=offering)
     rows = _rows(request)
     formset_class = participant_formset(extra=rows)
     status = 200
@@ -216,7 +216,7 @@ def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
     page = cache.get(key)
     if page is None:
         form = RegistrationForm()
-        tracks = {"tracks": offering.registration_tracks}
+        tracks = {"tracks": selectors.offering_track_names(offering=offering)}
         formset = participant_formset(extra=rows)(prefix="participants", form_kwargs=tracks)
         page = _form_page(request, offering, form, formset, availability, slots=True).content.decode()
         cache.set(key, page, CACHE_TTL)
@@ -243,7 +243,7 @@ def manage(request, public_id):
     add_formset = participant_formset(extra=1)(
         request.POST if request.POST.get("action") == "add" else None,
         prefix="add",
-        form_kwargs={"tracks": offering.registration_tracks},
+        form_kwargs={"tracks": selectors.offering_track_names(offering=offering)},
     )
     if request.method == "POST":
         action = request.POST.get("action")

@@ -16,7 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack, EventPage, Status
+from events.models import CourseDayKind, CoursePage, CourseSession, EventPage, Status
 from events.registration.models import EligibilityRound, Participant, Registration
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
@@ -30,6 +30,7 @@ from network.models import (
     LibraryGroup,
     Municipality,
     OfferingPage,
+    OfferingTrack,
     OrganisationIndexPage,
     OrganisationPage,
     Person,
@@ -528,10 +529,11 @@ class DemoLoader:
             ),
         ]  # fmt: skip
         tracks = [
-            CourseTrack(name="Medarbejderspor", description="Forløbet for bibliotekets medarbejdere."),
-            CourseTrack(
+            OfferingTrack(name="Medarbejderspor", description="Forløbet for bibliotekets medarbejdere."),
+            OfferingTrack(
                 name="Lederspor",
                 description="For ledere: et ekstra modul om at lede kompetenceudvikling og forandring.",
+                for_leaders=True,
             ),
         ]
         return self.page(
@@ -765,7 +767,7 @@ class DemoLoader:
         )  # fmt: skip
         # The certification libraries first, then every library a week later (issue: eligibility rounds).
         self.open_registration(
-            self.staff_course_next, capacity=30, waiting_list=True, registration_tracks=["staff", "leaders"],
+            self.staff_course_next, capacity=30, waiting_list=True,
             rounds=[(certified, now - dt.timedelta(days=1)), (None, now + dt.timedelta(days=7))],
         )  # fmt: skip
         self.open_registration(self.inspiration_next, capacity=60, max_per_library=5, waiting_list=True)
