@@ -26,6 +26,7 @@ from .errors import RegistrationError
 from .forms import CancelForm, RegistrationForm, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
+from .schedule import offering_days
 from .services import participants_add, participants_cancel, registration_confirm, registration_create
 
 DEFAULT_ROWS = 3
@@ -286,6 +287,7 @@ def manage(request, public_id):
         "availability": selectors.offering_availability(offering=offering, now=now),
         "can_change": can_change,
         "change_deadline": selectors.offering_change_deadline(offering=offering),
+        "days": offering_days(offering=offering),
         "add_formset": add_formset,
         "landscape_url": reverse("registration_landscape", args=[registration.public_id]),
         "expired": expired,
@@ -364,6 +366,7 @@ def confirm(request, public_id):
         "offering": registration.offering,
         "registration": registration,
         "participants": registration.participants.exclude(status=ParticipantStatus.CANCELLED),
+        "days": [] if error else offering_days(offering=registration.offering),
         "error": error,
     }
     return _private(render(request, "registration/confirm.html", context, status=status))
