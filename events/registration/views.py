@@ -23,7 +23,7 @@ from network.models import OfferingPage
 
 from . import confirmation, ratelimit, selectors
 from .errors import RegistrationError
-from .forms import CancelForm, RegistrationForm, participant_formset
+from .forms import CancelForm, RegistrationForm, error_summary, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
 from .schedule import offering_days
@@ -189,6 +189,7 @@ def _form_page(request, offering, form, formset, availability, *, status=200, sl
         else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
         "form": form,
         "formset": formset,
+        "errors": error_summary(form, formset),
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),
     }
     if slots:
@@ -289,6 +290,7 @@ def manage(request, public_id):
         "change_deadline": selectors.offering_change_deadline(offering=offering),
         "days": offering_days(offering=offering),
         "add_formset": add_formset,
+        "add_errors": error_summary(formset=add_formset),
         "landscape_url": reverse("registration_landscape", args=[registration.public_id]),
         "expired": expired,
     }
