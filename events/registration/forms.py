@@ -161,7 +161,6 @@ class PhoneRegistrationForm(ParticipantForm):
     field_order = ["library", "contact_name", "contact_email", "name", "email", "job_title", "track", "needs"]
 
 
-
 def error_summary(form: forms.Form | None = None, formset: forms.BaseFormSet | None = None) -> list[tuple[str, str]]:
     """The errors of a form and its participant rows in page order, as (link to the field, message), for the summary
     at the top (the GOV.UK and borger.dk pattern): "Deltager 2: E-mail: Skriv en gyldig e-mailadresse". An error of
