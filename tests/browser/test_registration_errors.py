@@ -6,6 +6,7 @@ when that folder exists (they are for people, not asserted)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from django.utils import timezone
@@ -107,4 +108,18 @@ def test_the_rules_show_first_and_two_mistakes_give_two_links_to_fields_in_line(
     page.set_viewport_size({"width": 390, "height": 844})
     shoot(page, "form-errors-390")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not (found := describe(axe_violations(page))), found
+
+    # Put right, the registration goes through; the manage page lists the course days and what was told of each.
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.locator("#id_participants-0-email").fill("et@example.org")
+    page.locator("#id_participants-0-track").select_option("leaders")
+    page.get_by_role("button", name="Send tilmelding").click()
+    page.wait_for_url(re.compile(r"/tilmelding/[0-9a-f-]{36}/$"))
+    days = page.locator(".facts .days li").all_inner_texts()
+    assert len(days) == 2 and days[0].startswith("Kursusgang 1: ") and days[0].endswith("kl. 9.00–15.30, Dokk1, Aarhus")
+    assert "Bibliotekar · Spor: Ledere" in page.locator("tr", has_text="Medarbejder Et").inner_text()
+    shoot(page, "manage-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "manage-390")
     assert not (found := describe(axe_violations(page))), found
