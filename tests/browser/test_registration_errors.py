@@ -87,7 +87,7 @@ def test_the_rules_show_first_and_two_mistakes_give_two_links_to_fields_in_line(
     links.nth(0).click()
     assert page.evaluate("document.activeElement.id") == "id_participants-0-email"
     # The field's label stays on screen above it (a plain jump to the id would scroll it off the top).
-    assert page.locator('label[for="id_participants-0-email"]').bounding_box()["y"] >= 0
+    assert page.locator('label[for="id_participants-0-email"]').bounding_box()["y"] >= -1  # (sub-pixel)
 
     # The input in error is as red as the select in error; the fields without an error keep their grey.
     red = border_colour(page, "#id_participants-0-track")
