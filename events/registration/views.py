@@ -24,9 +24,10 @@ from network.models import OfferingPage
 from . import confirmation, ratelimit, selectors
 from .certificate_pdf import certificate_pdf
 from .errors import RegistrationError
-from .forms import CancelForm, RegistrationForm, participant_formset
+from .forms import CancelForm, RegistrationForm, error_summary, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
+from .schedule import offering_days
 from .services import participants_add, participants_cancel, registration_confirm, registration_create
 
 DEFAULT_ROWS = 3
@@ -189,6 +190,7 @@ def _form_page(request, offering, form, formset, availability, *, status=200, sl
         else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
         "form": form,
         "formset": formset,
+        "errors": error_summary(form, formset),
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),
     }
     if slots:
@@ -287,7 +289,9 @@ def manage(request, public_id):
         "availability": selectors.offering_availability(offering=offering, now=now),
         "can_change": can_change,
         "change_deadline": selectors.offering_change_deadline(offering=offering),
+        "days": offering_days(offering=offering),
         "add_formset": add_formset,
+        "add_errors": error_summary(formset=add_formset),
         "landscape_url": reverse("registration_landscape", args=[registration.public_id]),
         "expired": expired,
     }
@@ -365,6 +369,7 @@ def confirm(request, public_id):
         "offering": registration.offering,
         "registration": registration,
         "participants": registration.participants.exclude(status=ParticipantStatus.CANCELLED),
+        "days": [] if error else offering_days(offering=registration.offering),
         "error": error,
     }
     return _private(render(request, "registration/confirm.html", context, status=status))
