@@ -1,7 +1,8 @@
 """Figures about registration for the coordinators' dashboard and the libraries' competency landscapes.
 
-Reads only, each in a fixed number of queries. The dashboard counts confirmed registrations in a period; the
-landscapes count taking part: confirmed (and, where recorded, attending a day) in offerings that have started.
+Reads only, each in a fixed number of queries. The dashboard counts confirmed registrations in a period (read from
+the tally, `ConfirmedTally`); the landscapes count taking part: confirmed (and, where recorded, attending a day) in
+offerings that have started.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from network.models import Library, OfferingPage, Region
 
-from .models import Participant, ParticipantStatus, Registration, SessionAttendance
+from .models import ConfirmedTally, Participant, ParticipantStatus, Registration, SessionAttendance, TallyKind
 
 UPCOMING_SHOWN = 10
 PERIOD_MONTHS = (3, 6, 12, 24, 36)
@@ -108,34 +109,33 @@ def confirmed_in_period(*, months: int, region: str = "", now: dt.datetime | Non
     return participants
 
 
-def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
-    """`confirmed_in_period` per month of registration, the last `months` months, oldest first.
-
-    One count per month between its local midnights, in one row: comparisons on `queued_at` the index serves, where
-    truncating each row's timestamp to its month would run a function per participant (on SQLite, in Python).
-    """
+def confirmed_tally(*, months: int, region: str = "", now: dt.datetime | None = None) -> QuerySet[ConfirmedTally]:
+    """The rows of the tally (`ConfirmedTally`) that make up `confirmed_in_period`: the last `months` months of
+    registration, libraries in `region` (any, when blank). The charts read these, a few rows per library and month,
+    not every participant; `tally` keeps them equal to the participants."""
     now = now or timezone.now()
-    firsts = months_back(now, months)
-    bounds = [local_midnight(first) for first in firsts]
-    counts = confirmed_in_period(months=months, region=region, now=now).aggregate(
-        **{
-            f"m{i}": Count(
-                "pk", filter=Q(queued_at__gte=start) & (Q(queued_at__lt=bounds[i + 1]) if i + 1 < len(bounds) else Q())
-            )
-            for i, start in enumerate(bounds)
-        }
+    rows = ConfirmedTally.objects.filter(
+        month__gte=months_back(now, months)[0], month__lte=month_start(timezone.localtime(now).date())
     )
-    return [(first, counts[f"m{i}"] or 0) for i, first in enumerate(firsts)]
+    if region:
+        rows = rows.filter(library__municipality__region=region)
+    return rows
+
+
+def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """`confirmed_in_period` per month of registration, the last `months` months, oldest first."""
+    now = now or timezone.now()
+    rows = confirmed_tally(months=months, region=region, now=now).filter(kind=TallyKind.ALL)
+    counts = dict(rows.values_list("month").annotate(n=Sum("n")).order_by())
+    return [(first, counts.get(first) or 0) for first in months_back(now, months)]
 
 
 def confirmed_by_region(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
     """`confirmed_in_period` per region of the participant's library (every region, zeros too)."""
-    participants = confirmed_in_period(months=months, region=region, now=now)
-    counts = dict(
-        participants.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
-    )
+    rows = confirmed_tally(months=months, region=region, now=now).filter(kind=TallyKind.ALL)
+    counts = dict(rows.values_list("library__municipality__region").annotate(n=Sum("n")).order_by())
     regions = [(value, label) for value, label in Region.choices if not region or value == region]
-    return [(label, counts.get(value, 0)) for value, label in regions]
+    return [(label, counts.get(value) or 0) for value, label in regions]
 
 
 def confirmed_by_theme(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
@@ -143,10 +143,8 @@ def confirmed_by_theme(*, months: int, region: str = "", now: dt.datetime | None
 
     An offering with two themes counts its participants under both; offerings without a theme under "Uden tema".
     """
-    participants = confirmed_in_period(months=months, region=region, now=now)
-    rows = (
-        participants.values_list("offering__theme_links__tag__name").annotate(n=Count("pk", distinct=True)).order_by()
-    )
+    rows = confirmed_tally(months=months, region=region, now=now).exclude(kind=TallyKind.ALL)
+    rows = [(name, n) for name, n in rows.values_list("theme__name").annotate(n=Sum("n")).order_by() if n]
     # Sorted here, the same on every database: most first, then by name, "Uden tema" last among equals.
     rows = sorted(rows, key=lambda row: (-row[1], row[0] is None, (row[0] or "").casefold()))
     return [(name if name is not None else _("Uden tema"), n) for name, n in rows]
