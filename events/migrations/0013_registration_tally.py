@@ -8,21 +8,23 @@ from django.utils import timezone
 
 
 def fill(apps, schema_editor):
-    """The tally from the participants there are: what `events.registration.tally.tally_rebuild` makes, written out
+    """The tallies from the participants there are: what `events.registration.tally.tally_rebuild` makes, written out
     here with the models as they are at this migration."""
     Participant = apps.get_model("events", "Participant")
     PageTheme = apps.get_model("network", "PageTheme")
     ConfirmedTally = apps.get_model("events", "ConfirmedTally")
+    OfferingTally = apps.get_model("events", "OfferingTally")
     themes = defaultdict(set)
     for page_id, theme_id in PageTheme.objects.values_list("content_object_id", "tag_id").order_by():
         themes[page_id].add(theme_id)
-    counts = Counter()
+    counts, per_offering = Counter(), Counter()
     rows = Participant.objects.filter(status="confirmed").values_list(
         "queued_at", "registration__library_id", "offering_id"
     )
     for queued_at, library_id, offering_id in rows.order_by().iterator(chunk_size=2000):
         month = timezone.localtime(queued_at).date().replace(day=1)
         counts[(month, library_id, "all", None)] += 1
+        per_offering[(offering_id, library_id)] += 1
         for theme_id in themes.get(offering_id) or (None,):
             counts[(month, library_id, "none" if theme_id is None else "theme", theme_id)] += 1
     ConfirmedTally.objects.bulk_create(
@@ -31,6 +33,9 @@ def fill(apps, schema_editor):
             for (month, library_id, kind, theme_id), n in counts.items()
         ],
         batch_size=2000,
+    )
+    OfferingTally.objects.bulk_create(
+        [OfferingTally(offering_id=o, library_id=lib, n=n) for (o, lib), n in per_offering.items()], batch_size=2000
     )
 
 
@@ -56,6 +61,21 @@ class Migration(migrations.Migration):
                 'verbose_name': 'optælling af bekræftede tilmeldinger',
                 'verbose_name_plural': 'optællinger af bekræftede tilmeldinger',
                 'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'theme')), fields=('month', 'library', 'theme'), name='tally_cell_theme'), models.UniqueConstraint(condition=models.Q(('kind', 'theme'), _negated=True), fields=('month', 'library', 'kind'), name='tally_cell_kind')],
+            },
+        ),
+        migrations.CreateModel(
+            name='OfferingTally',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('n', models.IntegerField(default=0)),
+                ('library', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.library')),
+                ('offering', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.offeringpage')),
+            ],
+            options={
+                'verbose_name': 'optælling af bekræftede tilmeldinger pr. tilbud',
+                'verbose_name_plural': 'optællinger af bekræftede tilmeldinger pr. tilbud',
+                'indexes': [models.Index(fields=['offering', 'library', 'n'], name='tally_offering_library_n')],
+                'constraints': [models.UniqueConstraint(fields=('offering', 'library'), name='tally_offering_library')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

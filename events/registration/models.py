@@ -377,3 +377,24 @@ class ConfirmedTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} · {self.library_id} · {self.kind} {self.theme_id or ''}: {self.n}"
+
+
+class OfferingTally(models.Model):
+    """Confirmed participants per offering and library: the registrations overview sums these for the offerings a
+    coordinator sees, not every participant of them. Kept with `ConfirmedTally`, by the same calls (`tally`)."""
+
+    wagtail_reference_index_ignore = True
+
+    offering = models.ForeignKey("network.OfferingPage", on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("optælling af bekræftede tilmeldinger pr. tilbud")
+        verbose_name_plural = _("optællinger af bekræftede tilmeldinger pr. tilbud")
+        constraints = [models.UniqueConstraint(fields=["offering", "library"], name="tally_offering_library")]
+        # The overview reads the count from the index alone, offering by offering.
+        indexes = [models.Index(fields=["offering", "library", "n"], name="tally_offering_library_n")]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} · {self.library_id}: {self.n}"

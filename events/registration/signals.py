@@ -30,7 +30,8 @@ def tally_after_publish(sender, instance, **kwargs):
 def tally_before_offering_deleted(sender, instance, **kwargs):
     """Its participants go with it (cascade), and out of the tally."""
     confirmed = Participant.objects.filter(offering_id=instance.pk, status=ParticipantStatus.CONFIRMED)
-    tally_change(participants=list(confirmed.only("pk", "registration_id", "offering_id", "queued_at")), delta=-1)
+    confirmed = list(confirmed.only("pk", "registration_id", "offering_id", "queued_at"))
+    tally_change(participants=confirmed, delta=-1, per_offering=False)  # its OfferingTally rows go by cascade
 
 
 @receiver(post_delete, sender=Theme)

@@ -1,4 +1,5 @@
-"""The tally of confirmed participants the dashboard reads (`ConfirmedTally`): kept in step with the participants.
+"""The tallies of confirmed participants the dashboard (`ConfirmedTally`) and the registrations overview
+(`OfferingTally`) read: kept in step with the participants.
 
 Every change that makes a participant confirmed or takes the status away calls `tally_change` in its own
 transaction, with +1 or -1 per participant; the counts are changed in place (`n = n + delta`), so two changes at once
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from network.models import PageTheme
 
-from .models import ConfirmedTally, Participant, ParticipantStatus, Registration, TallyKind
+from .models import ConfirmedTally, OfferingTally, Participant, ParticipantStatus, Registration, TallyKind
 from .stats import add_months, local_midnight
 
 # (month, library pk, kind, theme pk or None)
@@ -57,21 +58,22 @@ def _count(rows: Iterable[tuple[dt.datetime, int, int]], themes: dict[int, set[i
     return counts
 
 
-def _key_q(key: Key) -> Q:
-    month, library_id, kind, theme_id = key
-    return Q(month=month, library_id=library_id, kind=kind, theme_id=theme_id)
+def _add(model, counts: Counter, delta: int, fields: tuple[str, ...]) -> None:
+    """Add `delta` times each count to the row of its key, making missing rows first: one INSERT, one UPDATE per
+    distinct change (most often one)."""
+    rows = [model(n=0, **dict(zip(fields, key, strict=True))) for key in counts]
+    model.objects.bulk_create(rows, ignore_conflicts=True)
+    by_change: dict[int, Q] = defaultdict(Q)
+    for key, n in counts.items():
+        by_change[n * delta] |= Q(**dict(zip(fields, key, strict=True)))
+    for change, where in by_change.items():
+        model.objects.filter(where).update(n=F("n") + change)
 
 
-def _ensure(keys: Iterable[Key]) -> None:
-    ConfirmedTally.objects.bulk_create(
-        [ConfirmedTally(month=m, library_id=lib, kind=kind, theme_id=theme, n=0) for m, lib, kind, theme in keys],
-        ignore_conflicts=True,
-    )
-
-
-def tally_change(*, participants: list[Participant], delta: int) -> None:
-    """Count `participants` in (delta 1) or out (delta -1) of the tally; call in the transaction that confirms them
-    or takes their seat away. Three or four queries, whatever the number of participants."""
+def tally_change(*, participants: list[Participant], delta: int, per_offering: bool = True) -> None:
+    """Count `participants` in (delta 1) or out (delta -1) of the tallies; call in the transaction that confirms them
+    or takes their seat away. A fixed number of queries, whatever the number of participants. `per_offering`: False
+    when the offering goes, and its `OfferingTally` rows with it."""
     if not participants:
         return
     libraries = {
@@ -85,12 +87,10 @@ def tally_change(*, participants: list[Participant], delta: int) -> None:
         _themes(p.offering_id for p in participants),
     )
     with transaction.atomic():
-        _ensure(counts)
-        by_delta: dict[int, Q] = defaultdict(Q)
-        for key, n in counts.items():
-            by_delta[n * delta] |= _key_q(key)
-        for change, where in by_delta.items():
-            ConfirmedTally.objects.filter(where).update(n=F("n") + change)
+        _add(ConfirmedTally, counts, delta, ("month", "library_id", "kind", "theme_id"))
+        if per_offering:
+            offerings = Counter((p.offering_id, libraries[p.registration_id]) for p in participants)
+            _add(OfferingTally, offerings, delta, ("offering_id", "library_id"))
 
 
 def _confirmed_rows(participants) -> Iterable[tuple[dt.datetime, int, int]]:
@@ -143,11 +143,17 @@ def tally_rebuild() -> int:
     """Make the whole tally anew from the confirmed participants (after bulk loads, or a theme deleted); the number
     of rows written."""
     with transaction.atomic():
-        counts = _count(_confirmed_rows(Participant.objects.all()), _themes(None))
+        rows = list(_confirmed_rows(Participant.objects.all()))
+        counts = _count(rows, _themes(None))
         ConfirmedTally.objects.all().delete()
         ConfirmedTally.objects.bulk_create(
             [ConfirmedTally(month=m, library_id=lib, kind=kind, theme_id=theme, n=n) for (m, lib, kind, theme), n
              in counts.items()],
             batch_size=BATCH,
         )  # fmt: skip
-    return len(counts)
+        OfferingTally.objects.all().delete()
+        offerings = Counter((offering_id, library_id) for _queued_at, library_id, offering_id in rows)
+        OfferingTally.objects.bulk_create(
+            [OfferingTally(offering_id=o, library_id=lib, n=n) for (o, lib), n in offerings.items()], batch_size=BATCH
+        )
+    return len(counts) + len(offerings)

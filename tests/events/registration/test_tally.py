@@ -1,5 +1,6 @@
-"""The dashboard's tally (`ConfirmedTally`): its charts, read from the tally, equal a direct count over the
-participants after every change the services make, and the migration's fill equals the count."""
+"""The tallies (`ConfirmedTally`, `OfferingTally`): the dashboard's charts and the registrations overview, read from
+them, equal a direct count over the participants after every change the services make, and the migration's fill
+equals the count."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 import pytest
 
-from events.registration import stats
-from events.registration.models import ConfirmedTally, Participant, ParticipantStatus
+from events.registration import selectors, stats
+from events.registration.models import ConfirmedTally, OfferingTally, Participant, ParticipantStatus
 from events.registration.privacy import person_erase, registrations_anonymise_expired
 from events.registration.services import (
     participant_promote,
@@ -23,7 +24,7 @@ from events.registration.services import (
 )
 from events.registration.tally import tally_rebuild
 from events.registration.values import Actor
-from network.models import Region, Theme
+from network.models import OfferingPage, Region, Theme
 from tests.events.factories import EventPageFactory
 from tests.network.factories import OrganisationPageFactory, ThemeFactory
 
@@ -65,10 +66,30 @@ def assert_dashboard_equals_the_participants(now: dt.datetime | None = None) -> 
         assert stats.confirmed_per_month(months=months, region=region, now=now) == per_month, (months, region)
         assert stats.confirmed_by_region(months=months, region=region, now=now) == per_region, (months, region)
         assert stats.confirmed_by_theme(months=months, region=region, now=now) == per_theme, (months, region)
+    assert_overview_equals_the_participants()
+
+
+def assert_overview_equals_the_participants() -> None:
+    """The overview's confirmed participants per library, for every offering and for each one alone."""
+    for offerings in [
+        OfferingPage.objects.all(),
+        *(OfferingPage.objects.filter(pk=o.pk) for o in OfferingPage.objects.all()),
+    ]:
+        confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
+        expected = dict(confirmed.values_list("registration__library__name").annotate(n=Count("pk")).order_by())
+        overview = selectors.registrations_overview(offerings=offerings)
+        assert {row["library"]: row["confirmed"] for row in overview["per_library"]} == expected
+        assert overview["total"] == sum(expected.values())
 
 
 def tally_rows() -> dict:
-    return {(t.month, t.library_id, t.kind, t.theme_id): t.n for t in ConfirmedTally.objects.all() if t.n}
+    cells = {(t.month, t.library_id, t.kind, t.theme_id): t.n for t in ConfirmedTally.objects.all() if t.n}
+    return cells | {(t.offering_id, t.library_id): t.n for t in OfferingTally.objects.all() if t.n}
+
+
+def empty_tallies() -> None:
+    ConfirmedTally.objects.all().delete()
+    OfferingTally.objects.all().delete()
 
 
 @pytest.fixture
@@ -168,11 +189,11 @@ def test_the_migrations_fill_equals_the_count_over_the_participants(organisation
     assert kept
     assert_dashboard_equals_the_participants(NOW)
 
-    ConfirmedTally.objects.all().delete()
+    empty_tallies()
     importlib.import_module("events.migrations.0013_registration_tally").fill(apps, None)
     assert tally_rows() == kept
     assert_dashboard_equals_the_participants(NOW)
 
-    ConfirmedTally.objects.all().delete()
+    empty_tallies()
     tally_rebuild()
     assert tally_rows() == kept
