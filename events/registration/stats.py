@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Lower, NullIf
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from network.models import Library, OfferingPage, Region
+from network.models import Library, OfferingPage, PageTheme, Region
 
 from .models import ConfirmedTally, Participant, ParticipantStatus, Registration, SessionAttendance, TallyKind
 
@@ -199,32 +199,34 @@ def _periods_between(first: tuple[int, int], last: tuple[int, int], division: st
 def competency_landscape(library: Library, *, division: str = YEAR, now: dt.datetime | None = None) -> Landscape:
     """How many of the library's staff took part in offerings (that have started) per theme and year or half-year.
 
-    One query: the distinct (theme, period, person) triples, counted here. Only numbers leave this function.
+    Two queries: the distinct (offering, start, person) of those who took part, and the themes of the library's
+    offerings; periods and themes are put together here, per offering. Only numbers leave this function.
     """
     now = now or timezone.now()
     # The library's registrations as a subquery: the database starts from them (by index) and reads only their
     # participants, where a join on the library lets it start from every confirmed participant in the network.
     registrations = Registration.objects.filter(library=library).values("pk")
     participants = took_part(Participant.objects.filter(registration__in=registrations, offering__start__lte=now))
-    half = (
-        Case(When(month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
-        if division == HALF_YEAR
-        else Value(0, output_field=IntegerField())
-    )
-    triples = (
-        participants.annotate(
-            year=ExtractYear("offering__start"), month=ExtractMonth("offering__start"), person=person()
-        )
-        .annotate(half=half)
-        .values_list("offering__theme_links__tag__name", "year", "half", "person")
-        .order_by()
-        .distinct()
-    )
+    # The period of each offering's start is worked out once per offering here: in SQL, SQLite would convert the time
+    # zone in Python for every participant and theme.
+    rows = participants.annotate(person=person()).values_list("offering_id", "offering__start", "person")
+    offerings = Participant.objects.filter(registration__in=registrations).values("offering_id")
+    themes: dict[int, list[str]] = {}
+    for offering_id, name in PageTheme.objects.filter(content_object_id__in=offerings).values_list(
+        "content_object_id", "tag__name"
+    ):
+        themes.setdefault(offering_id, []).append(name)
+    periods_of: dict[int, tuple[int, int]] = {}
     cells: dict[str | None, dict[tuple[int, int], set[str]]] = {}
     per_period: dict[tuple[int, int], set[str]] = {}
-    for theme, year, half_year, who in triples:
-        cells.setdefault(theme, {}).setdefault((year, half_year), set()).add(who)
-        per_period.setdefault((year, half_year), set()).add(who)
+    for offering_id, start, who in rows.order_by().distinct():
+        if offering_id not in periods_of:
+            local = timezone.localtime(start)
+            periods_of[offering_id] = (local.year, (1 if local.month <= 6 else 2) if division == HALF_YEAR else 0)
+        period = periods_of[offering_id]
+        for theme in themes.get(offering_id) or (None,):
+            cells.setdefault(theme, {}).setdefault(period, set()).add(who)
+        per_period.setdefault(period, set()).add(who)
     landscape = Landscape(library=library, division=division)
     if not per_period:
         return landscape
