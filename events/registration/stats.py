@@ -81,15 +81,22 @@ def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPC
     """The next offerings with registration that `user` may edit (superusers: all), soonest first, with counts."""
     now = now or timezone.now()
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    offerings = (
+    # The shown offerings picked first (a subquery with its LIMIT), then counted: counting before the LIMIT would
+    # count the participants of every upcoming offering the user may edit.
+    shown = (
         OfferingPage.objects.ahead(now)
         .filter(registration_enabled=True, pk__in=editable.values("pk"))
+        .order_by("start", "pk")
+        .values("pk")[:limit]
+    )
+    offerings = (
+        OfferingPage.objects.filter(pk__in=shown)
         .annotate(
             n_confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
             n_waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
         )
         .only("pk", "title", "start", "end", "capacity", "kind")
-        .order_by("start", "pk")[:limit]
+        .order_by("start", "pk")
     )
     return [UpcomingOffering(o, o.capacity, o.n_confirmed, o.n_waiting) for o in offerings]
 
