@@ -388,3 +388,64 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class TallyKind(models.TextChoices):
+    ALL = "all", _("Alle temaer")
+    THEME = "theme", _("Tema")
+    NO_THEME = "none", _("Uden tema")
+
+
+class ConfirmedTally(models.Model):
+    """Confirmed participants per month of registration (`queued_at`, Copenhagen), library and theme of the offering:
+    what the dashboard's charts count, so they read a few thousand rows instead of every participant. Kept by the
+    services that change participants (`tally`); `tally.tally_rebuild` makes it again from the participants.
+
+    Per cell (month, library): one row of kind "all" (every confirmed participant, whatever the themes), and one per
+    theme of their offerings ("theme") or for offerings without a theme ("none"); a participant counts once in each.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    month = models.DateField(_("måned"))
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=TallyKind.choices)
+    theme = models.ForeignKey("network.Theme", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("optælling af bekræftede tilmeldinger")
+        verbose_name_plural = _("optællinger af bekræftede tilmeldinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "library", "theme"], condition=Q(kind="theme"), name="tally_cell_theme"
+            ),
+            # Without a theme the key is the kind: NULLs would not clash in a unique index.
+            models.UniqueConstraint(
+                fields=["month", "library", "kind"], condition=~Q(kind="theme"), name="tally_cell_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.library_id} · {self.kind} {self.theme_id or ''}: {self.n}"
+
+
+class OfferingTally(models.Model):
+    """Confirmed participants per offering and library: the registrations overview sums these for the offerings a
+    coordinator sees, not every participant of them. Kept with `ConfirmedTally`, by the same calls (`tally`)."""
+
+    wagtail_reference_index_ignore = True
+
+    offering = models.ForeignKey("network.OfferingPage", on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("optælling af bekræftede tilmeldinger pr. tilbud")
+        verbose_name_plural = _("optællinger af bekræftede tilmeldinger pr. tilbud")
+        constraints = [models.UniqueConstraint(fields=["offering", "library"], name="tally_offering_library")]
+        # The overview reads the count from the index alone, offering by offering.
+        indexes = [models.Index(fields=["offering", "library", "n"], name="tally_offering_library_n")]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} · {self.library_id}: {self.n}"

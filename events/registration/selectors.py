@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from .models import (
     Certificate,
     ContactStatus,
     EligibilityRound,
+    OfferingTally,
     OutboxMessage,
     OutboxStatus,
     Participant,
@@ -329,26 +330,26 @@ def registrations_overview(*, offerings) -> dict:
     """Confirmed participants per library, per region and in all, for the given offerings, and the offerings that
     take or have had registrations (the newest first; a queryset, to be paged and counted by
     `offering_participant_counts`)."""
-    confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
+    # From the tally of confirmed participants per offering and library (`OfferingTally`): a row per library of
+    # each offering, where counting the participants would read each one's registration for its library.
+    confirmed = OfferingTally.objects.filter(offering__in=offerings, n__gt=0)
     # One grouped pass: the regions and the total are sums of the libraries' rows, not passes of their own.
     per_library = (
-        confirmed.values(
-            "registration__library", "registration__library__name", "registration__library__municipality__region"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("-n", "registration__library__name")
+        confirmed.values("library", "library__name", "library__municipality__region")
+        .annotate(total=Sum("n"))
+        .order_by("-total", "library__name")
     )
     regions = dict(Region.choices)
     rows, by_region = [], {}
     for row in per_library:
-        region = row["registration__library__municipality__region"]
-        by_region[region] = by_region.get(region, 0) + row["n"]
+        region = row["library__municipality__region"]
+        by_region[region] = by_region.get(region, 0) + row["total"]
         rows.append(
             {
-                "library_id": row["registration__library"],
-                "library": row["registration__library__name"],
+                "library_id": row["library"],
+                "library": row["library__name"],
                 "region": regions.get(region, ""),
-                "confirmed": row["n"],
+                "confirmed": row["total"],
             }
         )
     per_offering = offerings.filter(
