@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from . import pagecache
+from .dates import format_range
 from .ical import CALENDAR_NAME, calendar_for
 from .models import OfferingPage, Theme
 
@@ -24,8 +27,10 @@ CALENDAR_SIZE = 300
 CALENDAR_HORIZON_DAYS = 366
 
 
-def _newest(theme: Theme | None = None):
-    offerings = OfferingPage.objects.live().public()
+def _newest(theme: Theme | None = None, *, now: dt.datetime):
+    """The offerings one can still take part in, the most recently published first: "new" is when an offering was
+    announced, so one that has ended is left out however recently it was published (the demo's course of 2016)."""
+    offerings = OfferingPage.objects.published().ahead(now)
     if theme is not None:
         offerings = offerings.tagged(theme)
     return (
@@ -48,6 +53,12 @@ class NewOfferingsFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
+    def __call__(self, request, *args, **kwargs):
+        """The feed is Danish, like the content it lists, whatever language the reader's client asks for (its address
+        has no language prefix, and the page cache keeps one copy of it)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request, slug: str | None = None):
         """The request travels with the theme, so the feed instance (shared by every thread) holds no state."""
         theme = None if slug is None else get_object_or_404(Theme, slug=slug)
@@ -66,7 +77,7 @@ class NewOfferingsFeed(Feed):
         return _("Kurser, arrangementer og webinarer for folkebibliotekernes personale.")
 
     def items(self, scope):
-        items = list(_newest(scope.theme)[:FEED_SIZE])
+        items = list(_newest(scope.theme, now=timezone.now())[:FEED_SIZE])
         for item in items:
             item.feed_link = item.get_url(scope.request)
         return items
@@ -75,8 +86,7 @@ class NewOfferingsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        when = timezone.localtime(item.start).strftime("%d.%m.%Y %H:%M")
-        return f"{when}. {item.intro}".strip()
+        return item_text(item)
 
     def item_link(self, item):
         return item.feed_link
@@ -94,6 +104,20 @@ class NewOfferingsFeed(Feed):
 
     def item_categories(self, item):
         return [theme.name for theme in item.themes.all()]
+
+
+def item_when(item) -> str:
+    """When an offering takes place, written as on its card: "12. januar 2027 kl. 10.00–15.00", a course's period
+    as dates ("4.–5. april 2027")."""
+    return format_range(item.start, item.end, "dates" if item.kind == "course" else "short")
+
+
+def item_text(item) -> str:
+    """An item's description: its time (and "Aflyst" when cancelled), then its introduction."""
+    when = item_when(item)
+    if item.is_cancelled:
+        when = _("Aflyst: %(when)s") % {"when": when}
+    return f"{when}. {item.intro}".strip()
 
 
 def _calendar_response(offerings, *, name: str, request, feed: bool = False) -> HttpResponse:
