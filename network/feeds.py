@@ -10,9 +10,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,12 @@ FEED_SIZE = 30
 # A subscribed calendar holds the next year of offerings, at most this many (clients poll it; the page cache keeps it).
 CALENDAR_SIZE = 300
 CALENDAR_HORIZON_DAYS = 366
+
+
+def feed_title(theme: Theme | None) -> str:
+    if theme is None:
+        return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
+    return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
 
 
 def _newest(theme: Theme | None = None, *, now: dt.datetime):
@@ -65,10 +71,7 @@ class NewOfferingsFeed(Feed):
         return FeedScope(request=request, theme=theme)
 
     def title(self, scope):
-        theme = scope.theme
-        if theme is None:
-            return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
-        return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
+        return feed_title(scope.theme)
 
     def link(self, scope):
         return "/" if scope.theme is None else reverse("theme", args=[scope.theme.slug])
@@ -118,6 +121,28 @@ def item_text(item) -> str:
     if item.is_cancelled:
         when = _("Aflyst: %(when)s") % {"when": when}
     return f"{when}. {item.intro}".strip()
+
+
+def feed_page(request, slug: str | None = None):
+    """The feed explained for a person, which the site links to instead of the raw XML a browser shows as code: what
+    a feed is, its address to copy into a feed reader, and the offerings it holds now. Feed readers find the feed
+    itself through the page's <link rel="alternate">."""
+    theme = None if slug is None else get_object_or_404(Theme, slug=slug)
+    if theme is None:
+        feed_path, calendar_path = reverse("feed_new"), reverse("ical_all")
+    else:
+        feed_path, calendar_path = reverse("feed_theme", args=[theme.slug]), reverse("ical_theme", args=[theme.slug])
+    offerings = list(_newest(theme, now=timezone.now())[:FEED_SIZE])
+    items = [{"page": o, "url": o.get_url(request), "when": item_when(o)} for o in offerings]
+    context = {
+        "theme": theme,
+        "title": feed_title(theme),
+        "feed_path": feed_path,
+        "feed_url": request.build_absolute_uri(feed_path),
+        "calendar_url": f"webcal://{request.get_host()}{calendar_path}",
+        "items": items,
+    }
+    return TemplateResponse(request, "network/feed_page.html", context)
 
 
 def _calendar_response(offerings, *, name: str, request, feed: bool = False) -> HttpResponse:

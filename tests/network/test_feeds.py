@@ -252,6 +252,57 @@ def test_rss_channel_links_to_the_site(client, pages):
     assert client.get(urlsplit(link).path).status_code == 200
 
 
+# --- The feed explained, for a person ------------------------------------------------------------------------
+
+
+def test_feed_page_explains_the_feed_and_gives_its_address(client, pages):
+    response = client.get("/rss/nye-tilbud/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dette er et RSS-feed. Kopiér adressen ind i din feedlæser" in html
+    assert '<input type="text" id="feed-url" value="http://testserver/feeds/nye-tilbud/" readonly' in html
+    assert '<link rel="alternate" type="application/rss+xml" title="Nye tilbud fra' in html
+    assert 'href="webcal://testserver/ical/alle.ics"' in html
+
+
+def test_feed_page_lists_what_the_feed_holds_with_the_pages_dates(client, pages):
+    html = client.get("/rss/nye-tilbud/").content.decode()
+    positions = [html.index(f">{title}</a>") for title in (WEBINAR, COURSE, CANCELLED, EVENT)]
+    assert positions == sorted(positions)
+    assert f">{PAST}</a>" not in html
+    assert "1. juni 2030 kl. 9.00–15.00" in html
+    assert "Aflyst: 15. juni 2030 kl. 9.00–15.00" in html
+
+
+def test_feed_page_per_theme(client, pages):
+    html = client.get("/rss/temaer/laeselyst/").content.decode()
+    assert "<h1>Nye tilbud om Læselyst</h1>" in html
+    assert 'value="http://testserver/feeds/temaer/laeselyst/"' in html
+    assert f">{COURSE}</a>" in html
+    assert f">{WEBINAR}</a>" not in html
+
+
+def test_feed_page_for_an_unknown_theme_is_404(client, pages):
+    assert client.get("/rss/temaer/findes-ikke/").status_code == 404
+
+
+def test_feed_page_in_english_keeps_the_danish_titles_marked_danish(client, pages):
+    html = client.get("/en/rss/nye-tilbud/").content.decode()
+    assert "This is an RSS feed." in html
+    assert "1 June 2030 9:00–15:00" in html
+    assert f'lang="da">{EVENT}</a>' in html
+    assert 'value="http://testserver/feeds/nye-tilbud/"' in html  # the feed itself has one address
+
+
+@pytest.mark.parametrize(
+    ("url", "feed_page"), [("/arrangementer/", "/rss/nye-tilbud/"), ("/tema/verdensmaal/", "/rss/temaer/verdensmaal/")]
+)
+def test_the_visible_rss_links_open_the_explained_feed(client, pages, url, feed_page):
+    html = client.get(url).content.decode()
+    assert f'<a href="{feed_page}">' in html
+    assert f'<a href="/en{feed_page}">' in client.get("/en" + url).content.decode()
+
+
 # --- iCalendar: the subscription of every upcoming offering ---------------------------------------------------
 
 
