@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from wagtail.coreutils import resolve_model_string
 from wagtail.models import Page, Site, TranslatableMixin
@@ -133,6 +133,20 @@ def content_lang(obj=None):
     if language.split("-")[0] == (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def nav_title(page):
+    """{% nav_title p %}: a menu, footer or breadcrumb link's text in the interface's language. A Danish page's
+    title under /en/ is translated where the catalogue has it (the site's fixed pages: "Arrangementer" is
+    "Events"), else kept Danish in <span lang="da">."""
+    language = content_language(page)
+    if language.split("-")[0] == (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
+        return page.title
+    translated = gettext(page.title)
+    if translated != page.title:
+        return translated
+    return format_html('<span lang="{}">{}</span>', language, page.title)
 
 
 # --- SEO -----------------------------------------------------------------------------------------------------
