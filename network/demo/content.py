@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from wagtail.documents import get_document_model
 from wagtail.models import Page
@@ -709,10 +710,10 @@ class DemoLoader:
 
     def load_about_pages(self):
         for slug, title, intro, text in [
-            ("om-netvaerket", "Om netværket",
+            ("om-netvaerket", gettext_noop("Om netværket"),
              "Netværket samler kompetenceudvikling for landets folkebiblioteker ét sted.",
              "Her finder bibliotekerne kurser, arrangementer, webinarer og arbejdsgrupper fra flere organisationer."),
-            ("privatlivspolitik", "Privatlivspolitik", "Sådan behandler vi personoplysninger.",
+            ("privatlivspolitik", gettext_noop("Privatlivspolitik"), "Sådan behandler vi personoplysninger.",
              "Vi gemmer kun de oplysninger, der skal til for at håndtere en tilmelding, og sletter dem igen, "
              "når de ikke længere er nødvendige."),
         ]:  # fmt: skip
