@@ -7,7 +7,7 @@ from . import views
 urlpatterns = [
     path("<id:page_id>/", views.register, name="registration_form"),
     path("<uuid:public_id>/", views.manage, name="registration_manage"),
-    path("deltager/<int:participant_id>/", views.participant_page, name="registration_participant"),
+    path("deltager/<id:participant_id>/", views.participant_page, name="registration_participant"),
     path("<uuid:public_id>/kompetencelandskab/", views.landscape, name="registration_landscape"),
     path("<uuid:public_id>/bekraeft/", views.confirm, name="registration_confirm"),
     path("<uuid:public_id>/<str:token>/", views.manage_old_link, name="registration_manage_old_link"),

@@ -21,7 +21,7 @@ from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
-from . import confirmation, ratelimit, selectors
+from . import confirmation, own_page, ratelimit, selectors
 from .certificate_pdf import certificate_pdf
 from .errors import RegistrationError
 from .forms import CancelForm, RegistrationForm, error_summary, participant_formset
@@ -129,12 +129,12 @@ def _outcome_message(request, confirmed, waiting) -> None:
 @require_http_methods(["GET", "POST"])
 def register(request, page_id: int):
     offering = _offering(page_id)
-    tracks = selectors.offering_track_names(offering=offering)
     rows = _rows(request)
     formset_class = participant_formset(extra=rows)
     status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST)
+        tracks = selectors.offering_track_names(offering=offering)
         formset = formset_class(request.POST, prefix="participants", form_kwargs={"tracks": tracks})
         if form.is_bot:
             form = RegistrationForm(request.POST)
@@ -171,6 +171,7 @@ def register(request, page_id: int):
         if page is not None:
             return page
         form = RegistrationForm()
+        tracks = selectors.offering_track_names(offering=offering)  # not before: the cached page has them
         formset = formset_class(prefix="participants", form_kwargs={"tracks": tracks})
     availability = selectors.offering_availability(offering=offering)
     return _form_page(request, offering, form, formset, availability, status=status)
@@ -402,17 +403,17 @@ def participant_page(request, participant_id: int):
     """A participant's own page behind the link in the e-mail about their seat: their days, the calendar, the
     materials and, once issued, their certificate. The token goes into the session, as the manage link's does."""
     if confirmation.TOKEN_PARAMETER in request.GET:
-        participant = selectors.participant_by_link(
+        participant = own_page.participant_by_link(
             participant_id=participant_id, token=request.GET[confirmation.TOKEN_PARAMETER]
         )
         if participant is None:
             return _link_invalid(request)
         confirmation.participant_access_grant(request, participant)
         return _private(redirect(reverse("registration_participant", args=[participant.pk])))
-    participant = selectors.participant_by_id(participant_id)
+    participant = own_page.participant_by_id(participant_id)
     if participant is None or not confirmation.participant_access_granted(request, participant):
         return _link_invalid(request)
-    context = selectors.participant_page_context(participant=participant, now=timezone.now())
+    context = own_page.participant_page_context(participant=participant, now=timezone.now())
     return _private(render(request, "registration/participant.html", context))
 
 
@@ -424,7 +425,7 @@ def participant_page(request, participant_id: int):
 def certificate_verify(request, code: str):
     """Whether a certificate is genuine: its holder, course and date, nothing else. Never kept in a cache, so an
     erased holder's name is gone at once."""
-    certificate = selectors.certificate_by_code(code)
+    certificate = own_page.certificate_by_code(code)
     status = 404 if certificate is None else (410 if certificate.is_expired else 200)
     response = render(request, "registration/certificate_verify.html", {"certificate": certificate}, status=status)
     response["X-Robots-Tag"] = "noindex"
@@ -435,7 +436,7 @@ def certificate_verify(request, code: str):
 @require_safe
 def certificate_download(request, code: str):
     """The certificate as PDF, for its holder (who has the code from the e-mail)."""
-    certificate = selectors.certificate_by_code(code)
+    certificate = own_page.certificate_by_code(code)
     if certificate is None or certificate.is_expired:
         return certificate_verify(request, code)
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")

@@ -141,8 +141,7 @@ def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None,
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
-                # More than one thread: gunicorn's gthread workers, so a POST waiting for the offering's lock holds
-                # one thread, not a whole worker.
+                # More than one: gthread workers, where a POST waiting for the lock holds a thread, not a worker.
                 "--threads",
                 str(threads),
                 "--log-level",

@@ -117,6 +117,7 @@ def course_data(start: dt.datetime, end: dt.datetime, sessions: list[dict], **ov
         "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
         "waiting_list": "on",
+        "certificate_share": "100",  # the editor shows the default filled in
     }
     data.update(overrides)
     return nested_form_data(data)
