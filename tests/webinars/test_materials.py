@@ -16,7 +16,7 @@ from tests.webinars.factories import WebinarPageFactory
 
 pytestmark = pytest.mark.django_db
 
-MB_1_2 = 1_234_567  # bytes: "1,2 MB" in Danish
+MB_1_2 = 1_234_567  # bytes: "1,2 MB" in Danish (filesizeformat puts a no-break space before the unit)
 
 
 def document_block(document, title=""):
@@ -104,9 +104,9 @@ def test_the_webinar_page_lists_slides_and_materials_with_type_and_size(client, 
     section = materials_section(text)
     assert '<h2 id="materials">Materialer</h2>' in section
     assert f'href="{slides.url}">Slides: Trivsel i praksis</a>' in section
-    assert "(PDF, 1,2 MB)" in section
+    assert "(PDF, 1,2\u00a0MB)" in section
     assert f'href="{handout.url}">Tjekliste</a>' in section
-    assert "(PDF, 2,0 KB)" in section
+    assert "(PDF, 2,0\u00a0KB)" in section
     assert section.index("Slides: Trivsel i praksis") < section.index("Tjekliste")
     assert '<a href="#materials">Se materialerne</a>' in text
 
@@ -129,4 +129,4 @@ def test_the_event_page_lists_its_materials_with_type_and_size(client, organisat
     section = materials_section(text)
     assert '<h2 id="materials">Materialer</h2>' in section
     assert f'href="{programme.url}">Dagens program</a>' in section
-    assert "(PDF, 1,2 MB)" in section
+    assert "(PDF, 1,2\u00a0MB)" in section
