@@ -50,7 +50,6 @@ __all__ = [
     "SessionAttendance",
     "CoursePage",
     "CourseSession",
-    "CourseTrack",
     "EventIndexPage",
     "EventPage",
     "Status",
@@ -217,7 +216,6 @@ class CoursePage(OfferingPage):
         FieldPanel("audience"),
         FieldPanel("organiser"),
         FieldPanel("contact_person"),
-        InlinePanel("tracks", label=_("Spor"), heading=_("Spor, fx et lederspor")),
         InlinePanel("sessions", label=_("Kursusgang eller aktivitet"), heading=_("Forløbets gang"), min_num=1),
         FieldPanel("materials"),
     ]
@@ -268,24 +266,6 @@ class CoursePage(OfferingPage):
     @property
     def course_days(self):
         return [session for session in self.sessions.all() if session.kind == CourseDayKind.COURSE_DAY]
-
-
-class CourseTrack(Orderable):
-    """A track of a course, such as a leaders' track (lederspor)."""
-
-    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="tracks")
-    name = models.CharField(_("navn"), max_length=100)
-    description = models.TextField(_("beskrivelse"), blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("description")]
-    api_fields = [APIField("name"), APIField("description")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("spor")
-        verbose_name_plural = _("spor")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CourseSession(LocationMixin, Orderable):

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from wagtail.models import Site
 
@@ -13,10 +15,14 @@ def _site_pages(request) -> tuple[list, list]:
     site = Site.find_for_request(request)
     if site is None:
         return [], []
-    key = cache_key("menu-footer", content_generation(), site.pk, site.root_page_id)
+    key = cache_key("menu-footer", content_generation(), site.pk, site.root_page_id, get_language())
     found = cache.get(key)
     if found is None:
         children = list(site.root_page.get_children().live().public())
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            # With translated page trees, each item in the interface's language where it has a translation; the
+            # others stay Danish and the templates mark them lang="da".
+            children = [page.localized for page in children]
         footer_types = {model._meta.label_lower for model in (StandardPage, AccessibilityStatementPage)}
         footer = [page for page in children if page.specific_class._meta.label_lower in footer_types]
         found = ([page for page in children if page.show_in_menus], footer)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from . import pagecache
+from .dates import format_range
 from .ical import CALENDAR_NAME, calendar_for
 from .models import OfferingPage, Theme
 
@@ -24,8 +27,16 @@ CALENDAR_SIZE = 300
 CALENDAR_HORIZON_DAYS = 366
 
 
-def _newest(theme: Theme | None = None):
-    offerings = OfferingPage.objects.live().public()
+def feed_title(theme: Theme | None) -> str:
+    if theme is None:
+        return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
+    return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
+
+
+def _newest(theme: Theme | None = None, *, now: dt.datetime):
+    """The offerings one can still take part in, the most recently published first: "new" is when an offering was
+    announced, so one that has ended is left out however recently it was published (the demo's course of 2016)."""
+    offerings = OfferingPage.objects.published().ahead(now)
     if theme is not None:
         offerings = offerings.tagged(theme)
     return (
@@ -48,16 +59,19 @@ class NewOfferingsFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
+    def __call__(self, request, *args, **kwargs):
+        """The feed is Danish, like the content it lists, whatever language the reader's client asks for (its address
+        has no language prefix, and the page cache keeps one copy of it)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request, slug: str | None = None):
         """The request travels with the theme, so the feed instance (shared by every thread) holds no state."""
         theme = None if slug is None else get_object_or_404(Theme, slug=slug)
         return FeedScope(request=request, theme=theme)
 
     def title(self, scope):
-        theme = scope.theme
-        if theme is None:
-            return _("Nye tilbud fra Bibliotekernes kompetencenetværk")
-        return _("Nye tilbud om %(theme)s") % {"theme": theme.name}
+        return feed_title(scope.theme)
 
     def link(self, scope):
         return "/" if scope.theme is None else reverse("theme", args=[scope.theme.slug])
@@ -66,7 +80,7 @@ class NewOfferingsFeed(Feed):
         return _("Kurser, arrangementer og webinarer for folkebibliotekernes personale.")
 
     def items(self, scope):
-        items = list(_newest(scope.theme)[:FEED_SIZE])
+        items = list(_newest(scope.theme, now=timezone.now())[:FEED_SIZE])
         for item in items:
             item.feed_link = item.get_url(scope.request)
         return items
@@ -75,8 +89,7 @@ class NewOfferingsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        when = timezone.localtime(item.start).strftime("%d.%m.%Y %H:%M")
-        return f"{when}. {item.intro}".strip()
+        return item_text(item)
 
     def item_link(self, item):
         return item.feed_link
@@ -94,6 +107,42 @@ class NewOfferingsFeed(Feed):
 
     def item_categories(self, item):
         return [theme.name for theme in item.themes.all()]
+
+
+def item_when(item) -> str:
+    """When an offering takes place, written as on its card: "12. januar 2027 kl. 10.00–15.00", a course's period
+    as dates ("4.–5. april 2027")."""
+    return format_range(item.start, item.end, "dates" if item.kind == "course" else "short")
+
+
+def item_text(item) -> str:
+    """An item's description: its time (and "Aflyst" when cancelled), then its introduction."""
+    when = item_when(item)
+    if item.is_cancelled:
+        when = _("Aflyst: %(when)s") % {"when": when}
+    return f"{when}. {item.intro}".strip()
+
+
+def feed_page(request, slug: str | None = None):
+    """The feed explained for a person, which the site links to instead of the raw XML a browser shows as code: what
+    a feed is, its address to copy into a feed reader, and the offerings it holds now. Feed readers find the feed
+    itself through the page's <link rel="alternate">."""
+    theme = None if slug is None else get_object_or_404(Theme, slug=slug)
+    if theme is None:
+        feed_path, calendar_path = reverse("feed_new"), reverse("ical_all")
+    else:
+        feed_path, calendar_path = reverse("feed_theme", args=[theme.slug]), reverse("ical_theme", args=[theme.slug])
+    offerings = list(_newest(theme, now=timezone.now())[:FEED_SIZE])
+    items = [{"page": o, "url": o.get_url(request), "when": item_when(o)} for o in offerings]
+    context = {
+        "theme": theme,
+        "title": feed_title(theme),
+        "feed_path": feed_path,
+        "feed_url": request.build_absolute_uri(feed_path),
+        "calendar_url": f"webcal://{request.get_host()}{calendar_path}",
+        "items": items,
+    }
+    return TemplateResponse(request, "network/feed_page.html", context)
 
 
 def _calendar_response(offerings, *, name: str, request, feed: bool = False) -> HttpResponse:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChoicesListField(models.CharField):
-    """A list of choices stored as a comma-separated string; edited as checkboxes."""
+    """A list of choices stored as a comma-separated string; edited as checkboxes.
+
+    No model uses it now (the tracks are rows, `OfferingTrack`); network/0005 still names it, so it stays."""
 
     def from_db_value(self, value, expression, connection):
         return self.to_python(value)

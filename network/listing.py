@@ -56,6 +56,14 @@ class ListingFilters:
             self.themes or self.kinds or self.date_from or self.date_to or self.audience or self.format
         ) or bool(self.region or self.q or self.when != "upcoming")
 
+    @property
+    def active_count(self) -> int:
+        """How many filters are chosen, for the "Filtrér (N)" button: each theme and type, the period once, and "when"
+        only where it is not the default (a period alone makes it "all" without being asked)."""
+        implied = bool(self.date_from or self.date_to) and self.when == "all"
+        chosen = [self.date_from or self.date_to, self.audience, self.format, self.region, self.q]
+        return len(self.themes) + len(self.kinds) + sum(map(bool, chosen)) + (self.when != "upcoming" and not implied)
+
 
 @dataclass
 class Listing:

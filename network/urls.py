@@ -45,6 +45,9 @@ urlpatterns += i18n_patterns(
     path("tilmelding/", include("events.registration.urls")),
     path("kursusbevis/", include(certificate_urlpatterns)),
     path("tema/<slug:slug>/", views.theme_detail, name="theme"),
+    # The feeds explained for a person (the feeds themselves are above, one address for every language).
+    path("rss/nye-tilbud/", feeds.feed_page, name="feed_page_new"),
+    path("rss/temaer/<slug:slug>/", feeds.feed_page, name="feed_page_theme"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -44,6 +44,11 @@ class SearchParams:
         return bool(self.themes or self.kinds or self.region or self.when != "all")
 
     @property
+    def active_count(self) -> int:
+        """How many filters are chosen (the text is the search, not a filter), for the "Filtrér (N)" button."""
+        return len(self.themes) + len(self.kinds) + bool(self.region) + (self.when != "all")
+
+    @property
     def is_empty(self) -> bool:
         """Nothing asked yet: no text and no filter."""
         return not self.asked and not self.has_filters

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from network.converters import IdField
-from network.models import Library, Track
+from network.models import Library
 
 from .values import ParticipantData
 
@@ -23,7 +23,16 @@ class ParticipantForm(forms.Form):
     name = forms.CharField(label=_("Navn"), max_length=TEXT, error_messages=too_long(TEXT))
     email = forms.EmailField(label=_("E-mail"), max_length=254, error_messages={**EMAIL_ERRORS, **too_long(254)})
     job_title = forms.CharField(label=_("Stilling"), max_length=TEXT, required=False, error_messages=too_long(TEXT))
-    track = forms.ChoiceField(label=_("Spor"), required=False, choices=())
+    # The same words as the rule behind it (rules.check_participants), which also guards the services' other callers.
+    track = forms.ChoiceField(
+        label=_("Spor"),
+        required=False,
+        choices=(),
+        error_messages={
+            "required": _("Vælg et spor for hver deltager."),
+            "invalid_choice": _("Vælg et af tilbuddets spor."),
+        },
+    )
     needs = forms.CharField(
         label=_("Særlige behov"),
         help_text=_("Fx kost eller tilgængelighed. Udfyld kun, hvis det er nødvendigt."),
@@ -36,7 +45,7 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, tracks=(), **kwargs):
         super().__init__(*args, **kwargs)
         if tracks:
-            self.fields["track"].choices = [("", _("Vælg spor")), *[(t, Track(t).label) for t in tracks]]
+            self.fields["track"].choices = [("", _("Vælg spor")), *[(name, name) for name in tracks]]
             self.fields["track"].required = True
         else:
             del self.fields["track"]
@@ -159,3 +168,35 @@ class PhoneRegistrationForm(ParticipantForm):
     )
 
     field_order = ["library", "contact_name", "contact_email", "name", "email", "job_title", "track", "needs"]
+
+
+def error_summary(form: forms.Form | None = None, formset: forms.BaseFormSet | None = None) -> list[tuple[str, str]]:
+    """The errors of a form and its participant rows in page order, as (link to the field, message), for the summary
+    at the top (the GOV.UK and borger.dk pattern): "Deltager 2: E-mail: Skriv en gyldig e-mailadresse". An error of
+    no one field links to the first participant's name when it is about the rows, and to nothing otherwise."""
+    items, after_rows = [], []
+    if form is not None:
+        items += [("", str(message)) for message in form.non_field_errors()]
+        for href, message, name in _field_errors(form):
+            # The consent comes after the rows on the page, so it does in the summary too.
+            (after_rows if name == "consent" else items).append((href, message))
+    if formset is not None:
+        rows = formset.forms
+        first = f"#{rows[0]['name'].auto_id}" if rows and "name" in rows[0].fields else ""
+        items += [(first, str(message)) for message in formset.non_form_errors()]
+        for number, row in enumerate(rows, start=1):
+            person = _("Deltager %(n)s") % {"n": number}
+            items += [("", f"{person}: {message}") for message in row.non_field_errors()]
+            items += [(href, f"{person}: {message}") for href, message, _name in _field_errors(row)]
+    return items + after_rows
+
+
+def _field_errors(form: forms.Form) -> list[tuple[str, str, str]]:
+    """(link, "Label: message", field name) for each error of each field; a checkbox's long label is left out."""
+    errors = []
+    for name in form.fields:
+        for message in form.errors.get(name, []):
+            field = form[name]
+            text = message if isinstance(field.field, forms.BooleanField) else f"{field.label}: {message}"
+            errors.append((f"#{field.auto_id}", str(text), name))
+    return errors

@@ -17,8 +17,6 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
-from network.models import Track
-
 TOKEN_BYTES = 32  # 256 bits in the manage link
 
 
@@ -143,7 +141,8 @@ class Participant(models.Model):
     name = models.CharField(_("navn"), max_length=150)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     job_title = models.CharField(_("stilling"), max_length=150, blank=True)
-    track = models.CharField(_("spor"), max_length=20, choices=Track.choices, blank=True)
+    # The track's name as registered: renaming or removing the offering's track later leaves it as it was.
+    track = models.CharField(_("spor"), max_length=100, blank=True)
     needs = models.CharField(_("særlige behov (kost, tilgængelighed)"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ParticipantStatus.choices)
     # Order on the waiting list: the time the participant joined it (then pk, for submissions in the same instant).
@@ -389,3 +388,64 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class TallyKind(models.TextChoices):
+    ALL = "all", _("Alle temaer")
+    THEME = "theme", _("Tema")
+    NO_THEME = "none", _("Uden tema")
+
+
+class ConfirmedTally(models.Model):
+    """Confirmed participants per month of registration (`queued_at`, Copenhagen), library and theme of the offering:
+    what the dashboard's charts count, so they read a few thousand rows instead of every participant. Kept by the
+    services that change participants (`tally`); `tally.tally_rebuild` makes it again from the participants.
+
+    Per cell (month, library): one row of kind "all" (every confirmed participant, whatever the themes), and one per
+    theme of their offerings ("theme") or for offerings without a theme ("none"); a participant counts once in each.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    month = models.DateField(_("måned"))
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=TallyKind.choices)
+    theme = models.ForeignKey("network.Theme", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("optælling af bekræftede tilmeldinger")
+        verbose_name_plural = _("optællinger af bekræftede tilmeldinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "library", "theme"], condition=Q(kind="theme"), name="tally_cell_theme"
+            ),
+            # Without a theme the key is the kind: NULLs would not clash in a unique index.
+            models.UniqueConstraint(
+                fields=["month", "library", "kind"], condition=~Q(kind="theme"), name="tally_cell_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.library_id} · {self.kind} {self.theme_id or ''}: {self.n}"
+
+
+class OfferingTally(models.Model):
+    """Confirmed participants per offering and library: the registrations overview sums these for the offerings a
+    coordinator sees, not every participant of them. Kept with `ConfirmedTally`, by the same calls (`tally`)."""
+
+    wagtail_reference_index_ignore = True
+
+    offering = models.ForeignKey("network.OfferingPage", on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("optælling af bekræftede tilmeldinger pr. tilbud")
+        verbose_name_plural = _("optællinger af bekræftede tilmeldinger pr. tilbud")
+        constraints = [models.UniqueConstraint(fields=["offering", "library"], name="tally_offering_library")]
+        # The overview reads the count from the index alone, offering by offering.
+        indexes = [models.Index(fields=["offering", "library", "n"], name="tally_offering_library_n")]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} · {self.library_id}: {self.n}"

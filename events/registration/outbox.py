@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
@@ -22,6 +23,7 @@ from network.ical import calendar_for
 
 from .certificate_pdf import certificate_attachment, pdf_url, verify_url
 from .models import Certificate, OutboxMessage, OutboxStatus, Participant, Registration
+from .schedule import offering_days
 
 # How long one delivery attempt may hold a message before another worker may try it.
 LEASE = dt.timedelta(minutes=10)
@@ -51,6 +53,8 @@ def template_context(registration: Registration, **context) -> dict:
         "registration": registration,
         "offering": offering,
         "offering_url": page_url(offering),
+        # The days are read only by a body that shows them (not by a subject), once for its text and HTML.
+        "days": SimpleLazyObject(lambda: offering_days(offering=offering)),
         "library": registration.library,
         **context,
     }

@@ -14,7 +14,7 @@ from network.models import Library, OfferingPage
 
 from .errors import RegistrationError
 from .models import ContactStatus, Participant, Registration
-from .selectors import offering_change_deadline, offering_closes_at, offering_first_opening
+from .selectors import offering_change_deadline, offering_closes_at, offering_first_opening, offering_track_names
 from .values import ACTIVE, Actor, ParticipantData
 
 
@@ -61,14 +61,15 @@ def check_participants(participants: list[ParticipantData], offering: OfferingPa
             _("Du kan højst tilmelde %(limit)d deltagere ad gangen.") % {"limit": limit}, "too_many"
         )
     emails_seen: set[str] = set()
+    tracks = offering_track_names(offering=offering)
     for person in participants:
         email = person.email.strip().lower()
         if email in emails_seen:
             raise RegistrationError(_("%(email)s står flere gange på listen.") % {"email": email}, "duplicate")
         emails_seen.add(email)
-        if person.track and person.track not in offering.registration_tracks:
+        if person.track and person.track not in tracks:
             raise RegistrationError(_("Vælg et af tilbuddets spor."), "track")
-    if offering.registration_tracks and any(not p.track for p in participants):
+    if tracks and any(not p.track for p in participants):
         raise RegistrationError(_("Vælg et spor for hver deltager."), "track")
     active = Participant.objects.filter(offering=offering, status__in=ACTIVE, email__in=emails_seen)
     run_out = Q(registration__contact_status=ContactStatus.UNCONFIRMED, registration__hold_until__lte=now)

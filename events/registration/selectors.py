@@ -6,19 +6,20 @@ import dataclasses
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from events.models import CourseDayKind, CoursePage, CourseSession
-from network.models import OfferingPage, Region, Status
+from network.models import OfferingPage, OfferingTrack, Region, Status
 
 from .models import (
     Certificate,
     ContactStatus,
     EligibilityRound,
+    OfferingTally,
     OutboxMessage,
     OutboxStatus,
     Participant,
@@ -66,6 +67,27 @@ def participant_counts(*, offering_id: int) -> dict[str, int]:
 
 def offering_closes_at(*, offering: OfferingPage) -> dt.datetime:
     return offering.registration_closes or offering.start
+
+
+def offering_track_names(*, offering: OfferingPage) -> list[str]:
+    """The names of the offering's tracks, in the editor's order: what a participant may choose (none: no choice).
+    Read from `tracks.all()`, so a page being edited or previewed gives its unsaved tracks too."""
+    return [track.name for track in offering.tracks.all()]
+
+
+def participant_track_names(*, offering: OfferingPage) -> list[str]:
+    """The track names the offering's participants have, in the editor's order of the tracks, then names no track has
+    any longer (a track renamed or removed after they registered), by name. One query."""
+    position = OfferingTrack.objects.filter(page=offering, name=OuterRef("track")).values("sort_order")[:1]
+    names = (
+        Participant.objects.filter(offering=offering)
+        .exclude(track="")
+        .annotate(position=Subquery(position))
+        .order_by(F("position").asc(nulls_last=True), "track")
+        .values_list("track", flat=True)
+        .distinct()
+    )
+    return list(names)
 
 
 def offering_change_deadline(*, offering: OfferingPage) -> dt.datetime:
@@ -308,26 +330,26 @@ def registrations_overview(*, offerings) -> dict:
     """Confirmed participants per library, per region and in all, for the given offerings, and the offerings that
     take or have had registrations (the newest first; a queryset, to be paged and counted by
     `offering_participant_counts`)."""
-    confirmed = Participant.objects.filter(offering__in=offerings, status=ParticipantStatus.CONFIRMED)
+    # From the tally of confirmed participants per offering and library (`OfferingTally`): a row per library of
+    # each offering, where counting the participants would read each one's registration for its library.
+    confirmed = OfferingTally.objects.filter(offering__in=offerings, n__gt=0)
     # One grouped pass: the regions and the total are sums of the libraries' rows, not passes of their own.
     per_library = (
-        confirmed.values(
-            "registration__library", "registration__library__name", "registration__library__municipality__region"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("-n", "registration__library__name")
+        confirmed.values("library", "library__name", "library__municipality__region")
+        .annotate(total=Sum("n"))
+        .order_by("-total", "library__name")
     )
     regions = dict(Region.choices)
     rows, by_region = [], {}
     for row in per_library:
-        region = row["registration__library__municipality__region"]
-        by_region[region] = by_region.get(region, 0) + row["n"]
+        region = row["library__municipality__region"]
+        by_region[region] = by_region.get(region, 0) + row["total"]
         rows.append(
             {
-                "library_id": row["registration__library"],
-                "library": row["registration__library__name"],
+                "library_id": row["library"],
+                "library": row["library__name"],
                 "region": regions.get(region, ""),
-                "confirmed": row["n"],
+                "confirmed": row["total"],
             }
         )
     per_offering = offerings.filter(
@@ -386,7 +408,7 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
                 "bibliotek": p.registration.library.name,
                 "navn": p.name,
                 "stilling": p.job_title,
-                "spor": p.get_track_display(),
+                "spor": p.track,
                 "behov": p.needs,
                 "status": p.get_status_display(),
                 "tilmeldt": timezone.localtime(p.queued_at).isoformat(),

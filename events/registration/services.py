@@ -33,6 +33,7 @@ from .models import (
 )
 from .rules import check_changes_allowed, check_library_limit, check_open, check_participants
 from .selectors import attendance_grid, course_days, message_recipients, offering_seats_left, waiting_positions
+from .tally import tally_change
 from .values import ACTIVE, CONTACT, SYSTEM, Actor, ParticipantData
 
 
@@ -86,6 +87,11 @@ def _set_status(participants: list[Participant], status: str, now: dt.datetime) 
     """Give the participants a new status (and its time stamp) in one UPDATE, and in memory."""
     stamp = {ParticipantStatus.CONFIRMED: "confirmed_at", ParticipantStatus.CANCELLED: "cancelled_at"}[status]
     Participant.objects.filter(pk__in=[p.pk for p in participants]).update(status=status, **{stamp: now})
+    # The dashboard's tally counts confirmed seats: in for those who get one, out for those who lose it.
+    if status == ParticipantStatus.CONFIRMED:
+        tally_change(participants=[p for p in participants if p.status != status], delta=1)
+    else:
+        tally_change(participants=[p for p in participants if p.status == ParticipantStatus.CONFIRMED], delta=-1)
     for participant in participants:
         participant.status = status
         setattr(participant, stamp, now)
@@ -168,6 +174,7 @@ def _seat(offering: OfferingPage, registration: Registration, people: list[Parti
     except IntegrityError as error:  # the unique e-mail constraint: a second line of defence behind the check
         # The caller's transaction is spoiled and rolls back as this error leaves it: nothing is written.
         raise RegistrationError(_("En af deltagerne er allerede tilmeldt."), "already_registered") from error
+    tally_change(participants=confirmed, delta=1)
     return confirmed, waiting
 
 

@@ -1,7 +1,8 @@
 """Figures about registration for the coordinators' dashboard and the libraries' competency landscapes.
 
-Reads only, each in a fixed number of queries. The dashboard counts confirmed registrations in a period; the
-landscapes count taking part: confirmed (and, where recorded, attending a day) in offerings that have started.
+Reads only, each in a fixed number of queries. The dashboard counts confirmed registrations in a period (read from
+the tally, `ConfirmedTally`); the landscapes count taking part: confirmed (and, where recorded, attending a day) in
+offerings that have started.
 """
 
 from __future__ import annotations
@@ -9,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, Lower, NullIf
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from network.models import Library, OfferingPage, Region
+from network.models import Library, OfferingPage, PageTheme, Region
 
-from .models import Participant, ParticipantStatus, Registration, SessionAttendance
+from .models import ConfirmedTally, Participant, ParticipantStatus, Registration, SessionAttendance, TallyKind
 
 UPCOMING_SHOWN = 10
 PERIOD_MONTHS = (3, 6, 12, 24, 36)
@@ -80,15 +81,22 @@ def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPC
     """The next offerings with registration that `user` may edit (superusers: all), soonest first, with counts."""
     now = now or timezone.now()
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    offerings = (
+    # The shown offerings picked first (a subquery with its LIMIT), then counted: counting before the LIMIT would
+    # count the participants of every upcoming offering the user may edit.
+    shown = (
         OfferingPage.objects.ahead(now)
         .filter(registration_enabled=True, pk__in=editable.values("pk"))
+        .order_by("start", "pk")
+        .values("pk")[:limit]
+    )
+    offerings = (
+        OfferingPage.objects.filter(pk__in=shown)
         .annotate(
             n_confirmed=Count("participants", filter=Q(participants__status=ParticipantStatus.CONFIRMED)),
             n_waiting=Count("participants", filter=Q(participants__status=ParticipantStatus.WAITING)),
         )
         .only("pk", "title", "start", "end", "capacity", "kind")
-        .order_by("start", "pk")[:limit]
+        .order_by("start", "pk")
     )
     return [UpcomingOffering(o, o.capacity, o.n_confirmed, o.n_waiting) for o in offerings]
 
@@ -108,34 +116,33 @@ def confirmed_in_period(*, months: int, region: str = "", now: dt.datetime | Non
     return participants
 
 
-def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
-    """`confirmed_in_period` per month of registration, the last `months` months, oldest first.
-
-    One count per month between its local midnights, in one row: comparisons on `queued_at` the index serves, where
-    truncating each row's timestamp to its month would run a function per participant (on SQLite, in Python).
-    """
+def confirmed_tally(*, months: int, region: str = "", now: dt.datetime | None = None) -> QuerySet[ConfirmedTally]:
+    """The rows of the tally (`ConfirmedTally`) that make up `confirmed_in_period`: the last `months` months of
+    registration, libraries in `region` (any, when blank). The charts read these, a few rows per library and month,
+    not every participant; `tally` keeps them equal to the participants."""
     now = now or timezone.now()
-    firsts = months_back(now, months)
-    bounds = [local_midnight(first) for first in firsts]
-    counts = confirmed_in_period(months=months, region=region, now=now).aggregate(
-        **{
-            f"m{i}": Count(
-                "pk", filter=Q(queued_at__gte=start) & (Q(queued_at__lt=bounds[i + 1]) if i + 1 < len(bounds) else Q())
-            )
-            for i, start in enumerate(bounds)
-        }
+    rows = ConfirmedTally.objects.filter(
+        month__gte=months_back(now, months)[0], month__lte=month_start(timezone.localtime(now).date())
     )
-    return [(first, counts[f"m{i}"] or 0) for i, first in enumerate(firsts)]
+    if region:
+        rows = rows.filter(library__municipality__region=region)
+    return rows
+
+
+def confirmed_per_month(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """`confirmed_in_period` per month of registration, the last `months` months, oldest first."""
+    now = now or timezone.now()
+    rows = confirmed_tally(months=months, region=region, now=now).filter(kind=TallyKind.ALL)
+    counts = dict(rows.values_list("month").annotate(n=Sum("n")).order_by())
+    return [(first, counts.get(first) or 0) for first in months_back(now, months)]
 
 
 def confirmed_by_region(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
     """`confirmed_in_period` per region of the participant's library (every region, zeros too)."""
-    participants = confirmed_in_period(months=months, region=region, now=now)
-    counts = dict(
-        participants.values_list("registration__library__municipality__region").annotate(n=Count("pk")).order_by()
-    )
+    rows = confirmed_tally(months=months, region=region, now=now).filter(kind=TallyKind.ALL)
+    counts = dict(rows.values_list("library__municipality__region").annotate(n=Sum("n")).order_by())
     regions = [(value, label) for value, label in Region.choices if not region or value == region]
-    return [(label, counts.get(value, 0)) for value, label in regions]
+    return [(label, counts.get(value) or 0) for value, label in regions]
 
 
 def confirmed_by_theme(*, months: int, region: str = "", now: dt.datetime | None = None) -> list[tuple[str, int]]:
@@ -143,10 +150,8 @@ def confirmed_by_theme(*, months: int, region: str = "", now: dt.datetime | None
 
     An offering with two themes counts its participants under both; offerings without a theme under "Uden tema".
     """
-    participants = confirmed_in_period(months=months, region=region, now=now)
-    rows = (
-        participants.values_list("offering__theme_links__tag__name").annotate(n=Count("pk", distinct=True)).order_by()
-    )
+    rows = confirmed_tally(months=months, region=region, now=now).exclude(kind=TallyKind.ALL)
+    rows = [(name, n) for name, n in rows.values_list("theme__name").annotate(n=Sum("n")).order_by() if n]
     # Sorted here, the same on every database: most first, then by name, "Uden tema" last among equals.
     rows = sorted(rows, key=lambda row: (-row[1], row[0] is None, (row[0] or "").casefold()))
     return [(name if name is not None else _("Uden tema"), n) for name, n in rows]
@@ -201,32 +206,34 @@ def _periods_between(first: tuple[int, int], last: tuple[int, int], division: st
 def competency_landscape(library: Library, *, division: str = YEAR, now: dt.datetime | None = None) -> Landscape:
     """How many of the library's staff took part in offerings (that have started) per theme and year or half-year.
 
-    One query: the distinct (theme, period, person) triples, counted here. Only numbers leave this function.
+    Two queries: the distinct (offering, start, person) of those who took part, and the themes of the library's
+    offerings; periods and themes are put together here, per offering. Only numbers leave this function.
     """
     now = now or timezone.now()
     # The library's registrations as a subquery: the database starts from them (by index) and reads only their
     # participants, where a join on the library lets it start from every confirmed participant in the network.
     registrations = Registration.objects.filter(library=library).values("pk")
     participants = took_part(Participant.objects.filter(registration__in=registrations, offering__start__lte=now))
-    half = (
-        Case(When(month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
-        if division == HALF_YEAR
-        else Value(0, output_field=IntegerField())
-    )
-    triples = (
-        participants.annotate(
-            year=ExtractYear("offering__start"), month=ExtractMonth("offering__start"), person=person()
-        )
-        .annotate(half=half)
-        .values_list("offering__theme_links__tag__name", "year", "half", "person")
-        .order_by()
-        .distinct()
-    )
+    # The period of each offering's start is worked out once per offering here: in SQL, SQLite would convert the time
+    # zone in Python for every participant and theme.
+    rows = participants.annotate(person=person()).values_list("offering_id", "offering__start", "person")
+    offerings = Participant.objects.filter(registration__in=registrations).values("offering_id")
+    themes: dict[int, list[str]] = {}
+    for offering_id, name in PageTheme.objects.filter(content_object_id__in=offerings).values_list(
+        "content_object_id", "tag__name"
+    ):
+        themes.setdefault(offering_id, []).append(name)
+    periods_of: dict[int, tuple[int, int]] = {}
     cells: dict[str | None, dict[tuple[int, int], set[str]]] = {}
     per_period: dict[tuple[int, int], set[str]] = {}
-    for theme, year, half_year, who in triples:
-        cells.setdefault(theme, {}).setdefault((year, half_year), set()).add(who)
-        per_period.setdefault((year, half_year), set()).add(who)
+    for offering_id, start, who in rows.order_by().distinct():
+        if offering_id not in periods_of:
+            local = timezone.localtime(start)
+            periods_of[offering_id] = (local.year, (1 if local.month <= 6 else 2) if division == HALF_YEAR else 0)
+        period = periods_of[offering_id]
+        for theme in themes.get(offering_id) or (None,):
+            cells.setdefault(theme, {}).setdefault(period, set()).add(who)
+        per_period.setdefault(period, set()).add(who)
     landscape = Landscape(library=library, division=division)
     if not per_period:
         return landscape

@@ -24,9 +24,10 @@ from network.models import OfferingPage
 from . import confirmation, ratelimit, selectors
 from .certificate_pdf import certificate_pdf
 from .errors import RegistrationError
-from .forms import CancelForm, RegistrationForm, participant_formset
+from .forms import CancelForm, RegistrationForm, error_summary, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
+from .schedule import offering_days
 from .services import participants_add, participants_cancel, registration_confirm, registration_create
 
 DEFAULT_ROWS = 3
@@ -128,7 +129,7 @@ def _outcome_message(request, confirmed, waiting) -> None:
 @require_http_methods(["GET", "POST"])
 def register(request, page_id: int):
     offering = _offering(page_id)
-    tracks = offering.registration_tracks
+    tracks = selectors.offering_track_names(offering=offering)
     rows = _rows(request)
     formset_class = participant_formset(extra=rows)
     status = 200
@@ -189,6 +190,7 @@ def _form_page(request, offering, form, formset, availability, *, status=200, sl
         else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
         "form": form,
         "formset": formset,
+        "errors": error_summary(form, formset),
         "more_rows": min(formset.total_form_count() + 3, settings.REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION),
     }
     if slots:
@@ -216,7 +218,7 @@ def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
     page = cache.get(key)
     if page is None:
         form = RegistrationForm()
-        tracks = {"tracks": offering.registration_tracks}
+        tracks = {"tracks": selectors.offering_track_names(offering=offering)}
         formset = participant_formset(extra=rows)(prefix="participants", form_kwargs=tracks)
         page = _form_page(request, offering, form, formset, availability, slots=True).content.decode()
         cache.set(key, page, CACHE_TTL)
@@ -243,7 +245,7 @@ def manage(request, public_id):
     add_formset = participant_formset(extra=1)(
         request.POST if request.POST.get("action") == "add" else None,
         prefix="add",
-        form_kwargs={"tracks": offering.registration_tracks},
+        form_kwargs={"tracks": selectors.offering_track_names(offering=offering)},
     )
     if request.method == "POST":
         action = request.POST.get("action")
@@ -287,7 +289,9 @@ def manage(request, public_id):
         "availability": selectors.offering_availability(offering=offering, now=now),
         "can_change": can_change,
         "change_deadline": selectors.offering_change_deadline(offering=offering),
+        "days": offering_days(offering=offering),
         "add_formset": add_formset,
+        "add_errors": error_summary(formset=add_formset),
         "landscape_url": reverse("registration_landscape", args=[registration.public_id]),
         "expired": expired,
     }
@@ -365,6 +369,7 @@ def confirm(request, public_id):
         "offering": registration.offering,
         "registration": registration,
         "participants": registration.participants.exclude(status=ParticipantStatus.CANCELLED),
+        "days": [] if error else offering_days(offering=registration.offering),
         "error": error,
     }
     return _private(render(request, "registration/confirm.html", context, status=status))

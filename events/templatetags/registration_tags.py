@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from events.registration.selectors import Availability, offering_availability
+from events.registration.selectors import Availability, offering_availability, offering_change_deadline
 from network import pagecache
 
 register = template.Library()
@@ -26,3 +26,9 @@ def offering_registration(context, page) -> Availability | None:
             pagecache.seats_shown()  # the seats left shown change with every registration and cancellation
         context.render_context[key] = availability
     return context.render_context[key]
+
+
+@register.simple_tag
+def change_deadline(offering):
+    """{% change_deadline offering as when %}: until when a contact may add and cancel participants."""
+    return offering_change_deadline(offering=offering)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_noop
+
 from network.models import AccessibilityStatementPage, Compliance
 
 STATEMENT = {
-    "title": "Tilgængelighedserklæring",
+    "title": gettext_noop("Tilgængelighedserklæring"),
     "intro": "Vi vil gerne have, at alle kan bruge sitet, også med skærmlæser, forstørrelse eller kun tastatur.",
     "compliance": Compliance.PARTIAL,
     "shortcomings": (

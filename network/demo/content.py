@@ -11,14 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from events.models import CourseDayKind, CoursePage, CourseSession, CourseTrack, EventPage, Status
+from events.models import CourseDayKind, CoursePage, CourseSession, EventPage, Status
 from events.registration.models import EligibilityRound, Participant, Registration
 from events.registration.services import registration_create
+from events.registration.tally import tally_change
 from events.registration.values import ParticipantData
 from network.demo import about
 from network.models import (
@@ -30,6 +32,7 @@ from network.models import (
     LibraryGroup,
     Municipality,
     OfferingPage,
+    OfferingTrack,
     OrganisationIndexPage,
     OrganisationPage,
     Person,
@@ -528,10 +531,11 @@ class DemoLoader:
             ),
         ]  # fmt: skip
         tracks = [
-            CourseTrack(name="Medarbejderspor", description="Forløbet for bibliotekets medarbejdere."),
-            CourseTrack(
+            OfferingTrack(name="Medarbejderspor", description="Forløbet for bibliotekets medarbejdere."),
+            OfferingTrack(
                 name="Lederspor",
                 description="For ledere: et ekstra modul om at lede kompetenceudvikling og forandring.",
+                for_leaders=True,
             ),
         ]
         return self.page(
@@ -706,10 +710,10 @@ class DemoLoader:
 
     def load_about_pages(self):
         for slug, title, intro, text in [
-            ("om-netvaerket", "Om netværket",
+            ("om-netvaerket", gettext_noop("Om netværket"),
              "Netværket samler kompetenceudvikling for landets folkebiblioteker ét sted.",
              "Her finder bibliotekerne kurser, arrangementer, webinarer og arbejdsgrupper fra flere organisationer."),
-            ("privatlivspolitik", "Privatlivspolitik", "Sådan behandler vi personoplysninger.",
+            ("privatlivspolitik", gettext_noop("Privatlivspolitik"), "Sådan behandler vi personoplysninger.",
              "Vi gemmer kun de oplysninger, der skal til for at håndtere en tilmelding, og sletter dem igen, "
              "når de ikke længere er nødvendige."),
         ]:  # fmt: skip
@@ -765,7 +769,7 @@ class DemoLoader:
         )  # fmt: skip
         # The certification libraries first, then every library a week later (issue: eligibility rounds).
         self.open_registration(
-            self.staff_course_next, capacity=30, waiting_list=True, registration_tracks=["staff", "leaders"],
+            self.staff_course_next, capacity=30, waiting_list=True,
             rounds=[(certified, now - dt.timedelta(days=1)), (None, now + dt.timedelta(days=7))],
         )  # fmt: skip
         self.open_registration(self.inspiration_next, capacity=60, max_per_library=5, waiting_list=True)
@@ -814,7 +818,7 @@ class DemoLoader:
                     consent_at=offering.start, privacy_notice_version="2022-01", created_at=offering.start,
                     anonymised_at=timezone.now(),
                 )  # fmt: skip
-                Participant.objects.bulk_create(
+                made = Participant.objects.bulk_create(
                     Participant(
                         registration=registration,
                         offering=offering,
@@ -826,6 +830,7 @@ class DemoLoader:
                     )  # fmt: skip
                     for _ in range(count)
                 )
+                tally_change(participants=made, delta=1)  # past the services: the dashboard's tally, as they keep it
                 self.report.note(True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from wagtail.models import Page, Site
 
@@ -12,15 +13,16 @@ from webinars.models import WebinarIndexPage
 
 SITE_NAME = "Bibliotekernes kompetencenetværk"
 
-# The index pages below the home page, in menu order: (model, slug, title).
+# The index pages below the home page, in menu order: (model, slug, title). The titles are in the catalogue, so
+# the menu under /en/ shows them in English (network_navigation.nav_title) while an editor keeps the Danish one.
 INDEX_PAGES = [
-    (CourseIndexPage, "kurser", "Kurser og forløb"),
-    (EventIndexPage, "arrangementer", "Arrangementer"),
-    (WebinarIndexPage, "webinarer", "Webinarer"),
-    (ThemeIndexPage, "temaer", "Temaer"),
-    (InitiativeIndexPage, "indsatser", "Indsatser"),
-    (WorkingGroupIndexPage, "arbejdsgrupper", "Arbejdsgrupper"),
-    (OrganisationIndexPage, "arrangoerer", "Arrangører"),
+    (CourseIndexPage, "kurser", gettext_noop("Kurser og forløb")),
+    (EventIndexPage, "arrangementer", gettext_noop("Arrangementer")),
+    (WebinarIndexPage, "webinarer", gettext_noop("Webinarer")),
+    (ThemeIndexPage, "temaer", gettext_noop("Temaer")),
+    (InitiativeIndexPage, "indsatser", gettext_noop("Indsatser")),
+    (WorkingGroupIndexPage, "arbejdsgrupper", gettext_noop("Arbejdsgrupper")),
+    (OrganisationIndexPage, "arrangoerer", gettext_noop("Arrangører")),
 ]
 
 

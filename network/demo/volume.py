@@ -26,6 +26,7 @@ from events.registration.models import (
     Registration,
     RegistrationLogEntry,
 )
+from events.registration.tally import tally_change
 from network.models import (
     AttendanceMode,
     Audience,
@@ -325,6 +326,8 @@ class ParticipantGenerator:
                 for person in people:
                     person.registration_id = person.registration.pk
                 Participant.objects.bulk_create(people)
+                # Past the services: the dashboard's tally is kept here, as they keep it.
+                tally_change(participants=[p for p in people if p.status == ParticipantStatus.CONFIRMED], delta=1)
                 RegistrationLogEntry.objects.bulk_create(
                     RegistrationLogEntry(
                         registration_id=r.pk, action=LogAction.REGISTERED, actor_role="contact", created_at=r.created_at

@@ -9,8 +9,8 @@ from .offerings import (
     OfferingManager,
     OfferingPage,
     OfferingQuerySet,
+    OfferingTrack,
     Status,
-    Track,
     ahead_at,
 )
 from .pages import (
@@ -51,6 +51,7 @@ __all__ = [
     "OfferingManager",
     "OfferingPage",
     "OfferingQuerySet",
+    "OfferingTrack",
     "OrganisationIndexPage",
     "OrganisationPage",
     "OrganisedPage",
@@ -62,7 +63,6 @@ __all__ = [
     "Theme",
     "ThemeIndexPage",
     "ThemedPage",
-    "Track",
     "WorkingGroupIndexPage",
     "WorkingGroupMember",
     "WorkingGroupPage",

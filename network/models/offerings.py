@@ -12,15 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
-from wagtail.models import PageManager
+from wagtail.models import Orderable, PageManager
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from rest_framework import serializers
-
-from network.fields import ChoicesListField
 
 from .base import OrganisedPage, ThemedQuerySet
 from .places import Municipality, Region
@@ -45,11 +44,6 @@ class AttendanceMode(models.TextChoices):
     @staticmethod
     def includes_online(mode: str) -> bool:
         return mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
-
-
-class Track(models.TextChoices):
-    STAFF = "staff", _("Medarbejdere")
-    LEADERS = "leaders", _("Ledere")
 
 
 class Status(models.TextChoices):
@@ -136,13 +130,6 @@ class OfferingPage(OrganisedPage):
         _("højst pr. bibliotek"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
     )
     waiting_list = models.BooleanField(_("venteliste"), default=True)
-    registration_tracks = ChoicesListField(
-        _("spor"),
-        max_length=50,
-        blank=True,
-        choices=Track.choices,
-        help_text=_("De spor deltagerne kan vælge imellem. Intet valgt: ingen valg af spor."),
-    )
 
     # Each concrete kind sets its word, and its place where kinds are shown side by side (search, feeds).
     offering_kind = ""
@@ -175,7 +162,12 @@ class OfferingPage(OrganisedPage):
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_per_library"), FieldPanel("waiting_list")]),
         FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
         FieldPanel("change_deadline"),
-        FieldPanel("registration_tracks"),
+        InlinePanel(
+            "tracks",
+            heading=_("Spor"),
+            label=_("Spor"),
+            help_text=_("De spor deltagerne vælger imellem ved tilmeldingen, fx et lederspor. Ingen spor: intet valg."),
+        ),
         InlinePanel("registration_rounds", heading=_("Tilmeldingsrunder"), label=_("Runde")),
     ]
 
@@ -249,6 +241,30 @@ class OfferingPage(OrganisedPage):
     @property
     def is_multi_day(self) -> bool:
         return timezone.localdate(self.start) != timezone.localdate(self.end - dt.timedelta(microseconds=1))
+
+
+class OfferingTrack(Orderable):
+    """A track of an offering, such as a leaders' track (lederspor): shown on the page and chosen at registration.
+
+    A participant keeps the name as registered (`Participant.track`), so renaming or removing a track later changes
+    no one's registration."""
+
+    page = ParentalKey(OfferingPage, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(_("navn"), max_length=100)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    for_leaders = models.BooleanField(
+        _("lederspor"), default=False, help_text=_("Sporet for ledere; opgørelser tæller det for sig.")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("for_leaders")]
+    api_fields = [APIField("name"), APIField("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("spor")
+        verbose_name_plural = _("spor")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LocationMixin(models.Model):

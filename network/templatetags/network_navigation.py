@@ -9,10 +9,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
 from wagtail.coreutils import resolve_model_string
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, TranslatableMixin
 
 from network.models import IndexPage, ListingIndexPage, OfferingPage
 
@@ -110,6 +111,42 @@ def _theme_path(slug: str, language: str | None, urlconf, script_prefix: str) ->
 def any_selected(options) -> bool:
     """True if one of a facet's options is chosen."""
     return any(option.selected for option in options)
+
+
+# --- Language of the content -----------------------------------------------------------------------------------
+
+
+def content_language(obj=None) -> str:
+    """The language an object's own texts (title, intro, body, name) are written in: its Wagtail locale's where the
+    site keeps translated page trees (WAGTAIL_I18N_ENABLED), else the site's language, Danish. Without translated
+    trees /en/ serves the same Danish pages with the interface in English."""
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and isinstance(obj, TranslatableMixin) and obj.locale_id:
+        return obj.locale.language_code
+    return settings.LANGUAGE_CODE
+
+
+@register.simple_tag
+def content_lang(obj=None):
+    """{% content_lang page %} inside a tag: ` lang="da"` where the object's texts are in another language than the
+    interface around them (WCAG 3.1.2, so a screen reader reads Danish titles as Danish under /en/); else nothing."""
+    language = content_language(obj)
+    if language.split("-")[0] == (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
+        return ""
+    return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def nav_title(page):
+    """{% nav_title p %}: a menu, footer or breadcrumb link's text in the interface's language. A Danish page's
+    title under /en/ is translated where the catalogue has it (the site's fixed pages: "Arrangementer" is
+    "Events"), else kept Danish in <span lang="da">."""
+    language = content_language(page)
+    if language.split("-")[0] == (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
+        return page.title
+    translated = gettext(page.title)
+    if translated != page.title:
+        return translated
+    return format_html('<span lang="{}">{}</span>', language, page.title)
 
 
 # --- SEO -----------------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s %({x-cache}o)s"
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None):
+def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None, threads: int = 1):
     """gunicorn with the production settings on a free loopback port, its log (errors, the cache's lines) in `log`;
     with `access_log`, each request's time in the worker (without its wait in the listen queue) there."""
     port = free_port()
@@ -141,6 +141,10 @@ def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None)
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                # More than one thread: gunicorn's gthread workers, so a POST waiting for the offering's lock holds
+                # one thread, not a whole worker.
+                "--threads",
+                str(threads),
                 "--log-level",
                 "warning",
                 *access,
@@ -225,7 +229,7 @@ def one_run(fault: str, args, env: dict, database_url: str, redis: RedisServer) 
     recorder, stop = Recorder(), threading.Event()
     window: dict[str, float | int] = {}
     with (
-        gunicorn(env, args.workers, VAR / f"loadtest-{fault}-gunicorn.log") as base,
+        gunicorn(env, args.workers, VAR / f"loadtest-{fault}-gunicorn.log", threads=args.threads) as base,
         Worker(env, VAR / f"loadtest-{fault}-worker.log") as worker,
     ):
         recorder.started = time.monotonic()
@@ -419,7 +423,8 @@ def main() -> int:
     parser.add_argument("--visitors", type=int, default=None, help="100 (round: 200)")
     parser.add_argument("--contacts", type=int, default=None, help="20 (round: 50)")
     parser.add_argument("--think", type=float, default=None, help="mean seconds between requests: 5 (0.75)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the README's production line)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the README's production line)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers; more: gthread)")
     parser.add_argument("--offerings", type=int, default=4, help="offerings the contacts register for")
     parser.add_argument("--capacity", type=int, default=None, help="seats of each, fewer than are asked for: 15 (40)")
     parser.add_argument("--fault-at", type=float, default=None, help="seconds into the run (default: a fifth)")

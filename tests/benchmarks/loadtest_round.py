@@ -95,7 +95,7 @@ def round_run(args, env: dict, database_url: str) -> dict:
     recorder, stop = Recorder(), threading.Event()
     log, access_log = VAR / "loadtest-round-gunicorn.log", VAR / "loadtest-round-access.log"
     with (
-        gunicorn(env, args.workers, log, access_log) as base,
+        gunicorn(env, args.workers, log, access_log, threads=args.threads) as base,
         Worker(env, VAR / "loadtest-round-worker.log") as worker,
     ):
         lead = args.opens_at + ROUND_SHELL_MARGIN

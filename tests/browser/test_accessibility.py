@@ -1,6 +1,7 @@
 """Accessibility in a real browser, on the demo: axe-core's WCAG 2.1 A and AA rules on every page type, filtered
-listings, search, the registration form (empty and with errors) and the manage page, in Danish and on /en/; the form
-by keyboard with a visible focus, its errors announced to screen readers; the participant list printed on A4."""
+listings, search, the registration form (empty and with errors), the manage page and the competency landscape, in
+Danish and on /en/; the form by keyboard with a visible focus, its errors announced to screen readers; the
+participant list printed on A4."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from network.models import (
 )
 from tests.browser.axe import axe_violations, describe, require_axe, scan
 from tests.browser.printing import assert_a4_pdf, assert_prints_cleanly, visible_on_paper
+from tests.browser.test_public_pages import landscape_path
 from webinars.models import WebinarIndexPage, WebinarPage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -209,6 +211,7 @@ def test_every_page_type_passes_axe_works_by_keyboard_and_prints(live_server, br
     paths = page_paths()
     course = CoursePage.objects.get(slug=COURSE_SLUG)
     form_path = f"/tilmelding/{course.pk}/"
+    landscape = landscape_path()  # a confirmed contact's link to the library's competency landscape
     failures = {}
 
     for prefix, viewport, locale in [("", DESKTOP, "da-DK"), ("/en", MOBILE, "en-GB")]:
@@ -216,7 +219,7 @@ def test_every_page_type_passes_axe_works_by_keyboard_and_prints(live_server, br
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:
-            for path in [*paths, form_path]:
+            for path in [*paths, landscape, form_path]:  # the form last: the checks below go on from it
                 if found := scan(page, f"{base}{prefix}{path}"):
                     failures[prefix + path] = found
             check_registration_errors_are_announced(page)

@@ -9,6 +9,7 @@ from django.utils import timezone
 import factory
 
 from events.models import CoursePage, CourseSession, EventPage
+from network.models import OfferingTrack
 from tests.network.factories import ThemedPageFactory, municipality
 
 
@@ -49,3 +50,8 @@ class CoursePageFactory(ThemedPageFactory):
 
     class Meta:
         model = CoursePage
+
+
+def tracks(*names: str) -> list[OfferingTrack]:
+    """Unsaved tracks for `tracks=[...]` of a page factory (or a page); a name with "leder" is the leaders' track."""
+    return [OfferingTrack(name=name, for_leaders="leder" in name.lower()) for name in names]

@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import (
 
 import pytest
 
-from events.models import EventPage
+from events.models import CoursePage, EventPage
 from network.models import LibraryGroup, Theme
 from tests.network.factories import ThemeFactory, municipality
 from webinars.models import WebinarPage
@@ -65,6 +65,7 @@ def event_data(**overrides) -> dict:
         "programme": streamfield([]),
         "materials": streamfield([]),
         "comments": inline_formset([]),
+        "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
         "waiting_list": "on",
     }
@@ -110,10 +111,10 @@ def course_data(start: dt.datetime, end: dt.datetime, sessions: list[dict], **ov
         "audience": "alle",
         "organiser": "",
         "contact_person": "",
-        "tracks": inline_formset([]),
         "sessions": inline_formset(sessions, min=1),
         "materials": streamfield([]),
         "comments": inline_formset([]),
+        "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
         "waiting_list": "on",
     }
@@ -141,6 +142,7 @@ def webinar_data(**overrides) -> dict:
         "materials": streamfield([]),
         "transcript": "",
         "comments": inline_formset([]),
+        "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
         "waiting_list": "on",
     }
@@ -297,6 +299,16 @@ def test_change_deadline_after_the_end_is_refused(admin_client, organisation):
     ]
 
 
+@pytest.mark.parametrize("model", [EventPage, CoursePage, WebinarPage])
+def test_the_editor_of_every_offering_kind_has_the_tracks_inline_once(admin_client, organisation, model):
+    html = admin_client.get(add_url(model, organisation)).content.decode()
+    assert html.count('name="tracks-TOTAL_FORMS"') == 1
+    assert 'id="id_tracks-__prefix__-for_leaders"' in html
+    # On the registration tab, beside the seats.
+    registration_tab = html[html.index('id="tab-tilmelding"') :]
+    assert "tracks-TOTAL_FORMS" in registration_tab
+
+
 def test_registration_settings_and_a_round_are_saved(admin_client, organisation):
     group = LibraryGroup.objects.create(name="Certificeringsbiblioteker", slug="certificeringsbiblioteker")
     start = timezone.now() + dt.timedelta(days=30)
@@ -307,14 +319,18 @@ def test_registration_settings_and_a_round_are_saved(admin_client, organisation)
         registration_rounds=inline_formset(
             [{"library_group": str(group.pk), "opens_at": as_admin_datetime(start - dt.timedelta(days=20))}]
         ),
+        tracks=inline_formset(
+            [
+                {"name": "Medarbejdere", "description": "", "for_leaders": ""},
+                {"name": "Lederspor", "description": "Et ekstra modul for ledere.", "for_leaders": "on"},
+            ]
+        ),
     )
-
-    data["registration_tracks"] = ["staff", "leaders"]  # checkboxes: one key, several values
 
     response = admin_client.post(add_url(EventPage, organisation), publish(data))
 
     assert response.status_code == 302
     event = EventPage.objects.get()
     assert (event.registration_enabled, event.capacity, event.max_per_library) == (True, 25, 4)
-    assert event.registration_tracks == ["staff", "leaders"]
+    assert list(event.tracks.values_list("name", "for_leaders")) == [("Medarbejdere", False), ("Lederspor", True)]
     assert event.registration_rounds.get().library_group == group

@@ -8,7 +8,7 @@ import pytest
 
 from events.models import EventPage
 from network.demo.site import site_ensure_structure
-from network.models import InitiativeIndexPage, OrganisationIndexPage, WorkingGroupRelatedOffering
+from network.models import InitiativeIndexPage, OfferingTrack, OrganisationIndexPage, WorkingGroupRelatedOffering
 from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
 from tests.network.factories import (
     DocumentFactory,
@@ -71,6 +71,10 @@ def catalogue(module_transaction):
             ),
         ],
         themes=themes[:1],
+        tracks=[
+            OfferingTrack(name="Medarbejderspor"),
+            OfferingTrack(name="Lederspor", description="Et ekstra modul for ledere.", for_leaders=True),
+        ],
     )
     webinar = WebinarPageFactory(
         parent=organisation,
@@ -177,6 +181,14 @@ def test_course_in_the_api_has_its_sessions_with_programme(client, catalogue):
     ]
     assert "Mere fokus på egne kompetencer" in second["goals"]
     assert course["themes"] == [{"name": "Verdensmål", "slug": "verdensmaal"}]
+
+
+def test_course_in_the_api_has_its_tracks_with_name_and_description(client, catalogue):
+    course = get_one(client, "events.CoursePage", catalogue["course"])
+    assert [(track["name"], track["description"]) for track in course["tracks"]] == [
+        ("Medarbejderspor", ""),
+        ("Lederspor", "Et ekstra modul for ledere."),
+    ]
 
 
 def test_webinar_in_the_api_has_presenters_phase_end_and_slides(client, catalogue):

@@ -42,7 +42,7 @@ COUNTED_MODELS = [
     "network.WorkingGroupMember",
     "network.WorkingGroupRelatedOffering",
     "events.CourseSession",
-    "events.CourseTrack",
+    "network.OfferingTrack",
     "webinars.WebinarPresenter",
 ]
 

@@ -173,7 +173,39 @@ def uids(cal: Calendar) -> list[str]:
 def test_rss_lists_published_offerings_newest_first(client, pages):
     channel = rss(client, "/feeds/nye-tilbud/")
     assert channel.findtext("title") == "Nye tilbud fra Bibliotekernes kompetencenetværk"
-    assert item_titles(channel) == [WEBINAR, COURSE, CANCELLED, EVENT, PAST]
+    assert item_titles(channel) == [WEBINAR, COURSE, CANCELLED, EVENT]
+
+
+def test_rss_leaves_out_ended_offerings_however_recently_published(client, pages):
+    """The demo's course of 2016 was published with the rest: published last, it still is not a new offering."""
+    past = pages[PAST]
+    with time_machine.travel(NOW, tick=False):
+        past.save_revision().publish()  # republishing keeps first_published_at: publish it as if new
+        type(past).objects.filter(pk=past.pk).update(first_published_at=NOW)
+    cache.clear()
+    assert PAST not in item_titles(rss(client, "/feeds/nye-tilbud/"))
+    assert PAST not in item_titles(rss(client, "/feeds/temaer/verdensmaal/"))
+
+
+def test_rss_orders_by_first_publication_not_by_start(client, pages):
+    """The course starts after the event, the webinar before both; the order is that of publication."""
+    starts = [pages[title].start for title in item_titles(rss(client, "/feeds/nye-tilbud/"))]
+    assert starts != sorted(starts)
+    assert starts != sorted(starts, reverse=True)
+
+
+def test_rss_item_text_has_the_date_as_the_pages_write_it(client, pages):
+    channel = rss(client, "/feeds/nye-tilbud/")
+    assert item(channel, EVENT).findtext("description").startswith("1. juni 2030 kl. 9.00–15.00. ")
+    assert item(channel, COURSE).findtext("description").startswith("1. september – 31. oktober 2030. ")
+    assert item(channel, CANCELLED).findtext("description").startswith("Aflyst: 15. juni 2030 kl. 9.00–15.00.")
+
+
+def test_rss_is_danish_whatever_language_the_reader_asks_for(client, pages):
+    response = client.get("/feeds/nye-tilbud/", HTTP_ACCEPT_LANGUAGE="en")
+    channel = ET.fromstring(response.content).find("channel")  # noqa: S314 - our own server's response
+    assert channel.findtext("title") == "Nye tilbud fra Bibliotekernes kompetencenetværk"
+    assert item(channel, EVENT).findtext("description").startswith("1. juni 2030 kl. 9.00–15.00. ")
 
 
 def test_rss_item_has_a_permanent_guid_link_date_and_themes(client, pages):
@@ -201,7 +233,7 @@ def test_rss_guids_are_unique_and_survive_republishing(client, pages):
 def test_rss_per_theme_lists_only_that_theme(client, pages):
     channel = rss(client, "/feeds/temaer/verdensmaal/")
     assert channel.findtext("title") == "Nye tilbud om Verdensmål"
-    assert item_titles(channel) == [WEBINAR, CANCELLED, EVENT, PAST]
+    assert item_titles(channel) == [WEBINAR, CANCELLED, EVENT]
     assert item_titles(rss(client, "/feeds/temaer/laeselyst/")) == [COURSE, EVENT]
 
 
@@ -218,6 +250,57 @@ def test_rss_per_theme_links_to_the_theme_page(client, pages):
 def test_rss_channel_links_to_the_site(client, pages):
     link = rss(client, "/feeds/nye-tilbud/").findtext("link")
     assert client.get(urlsplit(link).path).status_code == 200
+
+
+# --- The feed explained, for a person ------------------------------------------------------------------------
+
+
+def test_feed_page_explains_the_feed_and_gives_its_address(client, pages):
+    response = client.get("/rss/nye-tilbud/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dette er et RSS-feed. Kopiér adressen ind i din feedlæser" in html
+    assert '<input type="text" id="feed-url" value="http://testserver/feeds/nye-tilbud/" readonly' in html
+    assert '<link rel="alternate" type="application/rss+xml" title="Nye tilbud fra' in html
+    assert 'href="webcal://testserver/ical/alle.ics"' in html
+
+
+def test_feed_page_lists_what_the_feed_holds_with_the_pages_dates(client, pages):
+    html = client.get("/rss/nye-tilbud/").content.decode()
+    positions = [html.index(f">{title}</a>") for title in (WEBINAR, COURSE, CANCELLED, EVENT)]
+    assert positions == sorted(positions)
+    assert f">{PAST}</a>" not in html
+    assert "1. juni 2030 kl. 9.00–15.00" in html
+    assert "Aflyst: 15. juni 2030 kl. 9.00–15.00" in html
+
+
+def test_feed_page_per_theme(client, pages):
+    html = client.get("/rss/temaer/laeselyst/").content.decode()
+    assert "<h1>Nye tilbud om Læselyst</h1>" in html
+    assert 'value="http://testserver/feeds/temaer/laeselyst/"' in html
+    assert f">{COURSE}</a>" in html
+    assert f">{WEBINAR}</a>" not in html
+
+
+def test_feed_page_for_an_unknown_theme_is_404(client, pages):
+    assert client.get("/rss/temaer/findes-ikke/").status_code == 404
+
+
+def test_feed_page_in_english_keeps_the_danish_titles_marked_danish(client, pages):
+    html = client.get("/en/rss/nye-tilbud/").content.decode()
+    assert "This is an RSS feed." in html
+    assert "1 June 2030 9:00–15:00" in html
+    assert f'lang="da">{EVENT}</a>' in html
+    assert 'value="http://testserver/feeds/nye-tilbud/"' in html  # the feed itself has one address
+
+
+@pytest.mark.parametrize(
+    ("url", "feed_page"), [("/arrangementer/", "/rss/nye-tilbud/"), ("/tema/verdensmaal/", "/rss/temaer/verdensmaal/")]
+)
+def test_the_visible_rss_links_open_the_explained_feed(client, pages, url, feed_page):
+    html = client.get(url).content.decode()
+    assert f'<a href="{feed_page}">' in html
+    assert f'<a href="/en{feed_page}">' in client.get("/en" + url).content.decode()
 
 
 # --- iCalendar: the subscription of every upcoming offering ---------------------------------------------------

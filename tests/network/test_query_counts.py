@@ -190,6 +190,11 @@ def test_rss_feed(client, sizes, django_assert_num_queries, url, n):
     pinned(client, url, sizes, django_assert_num_queries, n)
 
 
+@pytest.mark.parametrize(("url", "n"), [("/rss/nye-tilbud/", 7), ("/rss/temaer/laeselyst/", 8)])
+def test_rss_feed_page(client, sizes, django_assert_num_queries, url, n):
+    pinned(client, url, sizes, django_assert_num_queries, n)
+
+
 # One query more than the offerings: when the next offering comes within the year ahead (the page cache's lifetime).
 @pytest.mark.parametrize(("url", "n"), [("/ical/alle.ics", 10), ("/ical/temaer/verdensmaal.ics", 11)])
 def test_calendar_feed(client, sizes, django_assert_num_queries, url, n):

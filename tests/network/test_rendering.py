@@ -77,6 +77,15 @@ def test_course_page_shows_both_course_days_goals_and_programme(client, demo):
             assert escape(title) in html, f"programme item of {day.title!r} missing: {title!r}"
 
 
+def test_course_page_shows_its_tracks_with_their_descriptions(client, demo):
+    course = CoursePage.objects.live().filter(tracks__for_leaders=True).order_by("start").first()
+    html = client.get(course.url).content.decode()
+    section = html[html.index('<section aria-labelledby="tracks">') :]
+    for track in course.tracks.all():
+        assert f"<dt>{escape(track.name)}</dt>" in section
+        assert escape(track.description) in section
+
+
 def test_course_page_shows_the_day_two_timetable(client, demo):
     course = CoursePage.objects.get(slug="saet-spot-paa-kompetencerne-2016")
     html = client.get(course.url).content.decode()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.utils import get_valid_next_url_from_request
 
 from events.models import CoursePage
-from network.models import Library, OfferingPage, Region, Track
+from network.models import Library, OfferingPage, Region
 
 from .. import selectors
 from ..errors import RegistrationError
@@ -66,7 +66,8 @@ class ParticipantFilterForm(forms.Form):
         self.fields["library"].queryset = Library.objects.filter(registrations__offering=offering).distinct()
         self.fields["library"].empty_label = _("Alle biblioteker")
         self.fields["status"].choices = [("", _("Alle"))] + list(ParticipantStatus.choices)
-        self.fields["track"].choices = [("", _("Alle spor"))] + list(Track.choices)
+        names = selectors.participant_track_names(offering=offering)
+        self.fields["track"].choices = [("", _("Alle spor"))] + [(name, name) for name in names]
 
     def filter(self, participants):
         """Apply the filters that are valid; an invalid one is reported on the form and left out."""
@@ -124,7 +125,7 @@ class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView)
         "library": "registration__library__name",
         "region": Region.labels,
         "job_title": "job_title",
-        "track": Track.labels,
+        "track": "track",
         "needs": "needs",
         "status": [*ParticipantStatus.labels, gettext_lazy("Plads holdt, ikke bekræftet")],
         "contact_name": "registration__contact_name",
@@ -167,7 +168,7 @@ class OfferingRegistrationsView(DanishSpreadsheetExportMixin, AdminTemplateView)
             library=registration.library.name,
             region=self.label(("region", municipality.region), municipality.get_region_display),
             job_title=item.job_title,
-            track=self.label(("track", item.track), item.get_track_display),
+            track=item.track,
             needs=item.needs,
             status=self.label(("status", registration.contact_status, item.status), lambda: item.status_label),
             position=self.positions.get(item.pk, ""),
@@ -333,7 +334,7 @@ class AddParticipantView(AdminTemplateView):
         return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
 
     def form(self, data=None) -> PhoneRegistrationForm:
-        return PhoneRegistrationForm(data, tracks=self.offering.registration_tracks or ())
+        return PhoneRegistrationForm(data, tracks=selectors.offering_track_names(offering=self.offering))
 
     def get(self, request, page_id: int):
         return self.render(offering=self.offering, form=self.form())

@@ -199,8 +199,9 @@ def test_overview_and_menu_link_to_the_landscapes(coordinator_client, figures):
     assert reverse("registration_admin:landscapes") in html
 
 
-# Session, user, permissions (2), profile, library, the landscape (1), then the admin's menu and chrome (5).
-ADMIN_QUERIES = 11
+# Session, user, permissions (2), profile, library, the landscape (2: who took part, the offerings' themes), then
+# the admin's menu and chrome (5).
+ADMIN_QUERIES = 12
 
 
 def test_admin_landscape_query_count_is_pinned(
@@ -311,8 +312,8 @@ def test_public_landscape_is_read_only_and_survives_a_bad_division(client, figur
     assert "data-filter-error" in response.content.decode()
 
 
-# The session, the registration with its library, the landscape (1), then the site's chrome in base.html (4).
-PUBLIC_QUERIES = 7
+# The session, the registration with its library, the landscape (2), then the site's chrome in base.html (4).
+PUBLIC_QUERIES = 8
 
 
 def test_public_landscape_query_count_is_pinned(client, figures, organisation, frozen, django_assert_num_queries):

@@ -12,6 +12,7 @@ from django.utils import timezone
 import pytest
 import time_machine
 
+from events.models import EventPage
 from events.registration import selectors, services
 from events.registration.errors import RegistrationError
 from events.registration.locking import offering_lock
@@ -31,6 +32,7 @@ from events.registration.services import (
     participants_cancel,
 )
 from events.registration.values import Actor, ParticipantData
+from tests.events.factories import tracks
 
 from .conftest import people, register
 
@@ -214,13 +216,34 @@ def test_a_cancelled_participant_may_register_again(event, library):
 
 
 def test_tracks_must_be_chosen_from_the_offering(event, library):
-    event.registration_tracks = ["staff", "leaders"]
+    event.tracks = tracks("Medarbejdere", "Lederspor")
     event.save_revision().publish()
     with pytest.raises(RegistrationError) as error:
         register(event, library, people(1))
-    assert error.value.code == "track"
-    result = register(event, library, [ParticipantData("Leder", "leder@example.org", track="leaders")])
-    assert result.confirmed[0].track == "leaders"
+    assert (error.value.code, error.value.message) == ("track", "Vælg et spor for hver deltager.")
+    result = register(event, library, [ParticipantData("Leder", "leder@example.org", track="Lederspor")])
+    assert result.confirmed[0].track == "Lederspor"
+
+
+def test_a_track_not_among_the_offerings_is_refused_and_nothing_is_saved(event, library):
+    event.tracks = tracks("Medarbejdere", "Lederspor")
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError) as error:
+        register(event, library, [ParticipantData("Leder", "leder@example.org", track="Ledere")])
+    assert (error.value.code, error.value.message) == ("track", "Vælg et af tilbuddets spor.")
+    assert not Registration.objects.filter(offering=event).exists()
+    assert not Participant.objects.filter(offering=event).exists()
+
+
+def test_a_renamed_or_removed_track_keeps_the_participants_stored_name(event, library):
+    event.tracks = tracks("Medarbejdere", "Lederspor")
+    event.save_revision().publish()
+    register(event, library, [ParticipantData("Leder", "leder@example.org", track="Lederspor")])
+    page = EventPage.objects.get(pk=event.pk)
+    page.tracks = tracks("Ledere og mellemledere")
+    page.save_revision().publish()
+    assert list(page.tracks.values_list("name", flat=True)) == ["Ledere og mellemledere"]
+    assert Participant.objects.get(offering=event).track == "Lederspor"
 
 
 def test_cancelling_a_confirmed_seat_promotes_the_first_waiting_and_tells_them(

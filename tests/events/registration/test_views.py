@@ -18,6 +18,7 @@ from events.registration import selectors
 from events.registration.models import EligibilityRound, Participant, ParticipantStatus, Registration
 from events.registration.privacy import registrations_anonymise_expired
 from events.registration.views import AVAILABILITY_SLOT, CSRF_SLOT
+from tests.events.factories import tracks
 
 from .conftest import people, register
 
@@ -121,6 +122,20 @@ def test_bad_input_is_refused_in_danish_and_changes_nothing(client, event, libra
     html = response.content.decode()
     assert "Tilmeldingen er ikke sendt" in html
     assert message in html.replace("&#x27;", "'")
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("track", "message"), [("Ledere", "Vælg et af tilbuddets spor."), ("", "Vælg et spor for hver deltager.")]
+)
+def test_a_track_not_among_the_offerings_or_none_is_refused_in_danish(client, event, library, track, message):
+    event.tracks = tracks("Medarbejdere", "Lederspor")
+    event.save_revision().publish()
+    html = client.get(form_url(event)).content.decode()
+    assert '<option value="Lederspor">Lederspor</option>' in html
+    response = client.post(form_url(event), post_data(library, **{"participants-0-track": track}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
     assert not Registration.objects.exists()
 
 

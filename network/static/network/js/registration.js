@@ -41,6 +41,23 @@
       if (term && first) select.value = first.value;
     });
   }
-  var errors = document.getElementById("form-errors");
-  if (errors) errors.focus();
+})();
+
+// The error summary (registration form and manage page): focused on load, so it is read first; a link in it focuses
+// its field and scrolls the field's label into view too (a plain jump to the id would scroll the label off screen).
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest('a[href^="#"]');
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    var label = document.querySelector('label[for="' + field.id + '"]');
+    (label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
 })();

@@ -14,7 +14,7 @@ import pytest
 
 from events.registration.values import ParticipantData
 from network.services import coordinator_group_ensure, personal_data_group_ensure
-from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
+from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory, tracks
 from tests.network.factories import OrganisationPageFactory
 
 from ..conftest import make_user, people, register
@@ -29,7 +29,7 @@ def offering(organisation):
         registration_enabled=True,
         capacity=3,
         waiting_list=True,
-        registration_tracks=["staff", "leaders"],
+        tracks=tracks("Medarbejdere", "Ledere"),
     )
 
 
@@ -104,17 +104,17 @@ def filled(offering, library, other_library):
         offering,
         library,
         [
-            ParticipantData("Deltager 1", "deltager1@example.org", track="staff"),
-            ParticipantData("Deltager 2", "deltager2@example.org", track="staff"),
+            ParticipantData("Deltager 1", "deltager1@example.org", track="Medarbejdere"),
+            ParticipantData("Deltager 2", "deltager2@example.org", track="Medarbejdere"),
         ],
     )
     register(
         offering,
         other_library,
         [
-            ParticipantData("Deltager 3", "deltager3@example.org", track="staff"),
-            ParticipantData("Deltager 4", "deltager4@example.org", track="leaders"),
-            ParticipantData("Deltager 5", "deltager5@example.org", track="staff"),
+            ParticipantData("Deltager 3", "deltager3@example.org", track="Medarbejdere"),
+            ParticipantData("Deltager 4", "deltager4@example.org", track="Ledere"),
+            ParticipantData("Deltager 5", "deltager5@example.org", track="Medarbejdere"),
         ],
         contact_email="ballerup@example.org",
     )

@@ -30,7 +30,7 @@ def form_data(chosen, **changes) -> dict:
         "name": "Ny Deltager",
         "email": "ny.deltager@example.org",
         "job_title": "Bibliotekar",
-        "track": "staff",
+        "track": "Medarbejdere",
         "needs": "",
         "informed": "on",
     }
@@ -107,7 +107,8 @@ def test_a_coordinator_may_register_after_the_deadline_and_outside_the_rounds(co
     [
         ({"informed": ""}, "Bekræft, at kontaktpersonen kender privatlivserklæringen."),
         ({"email": "ikke-en-adresse"}, "Skriv en gyldig e-mailadresse"),
-        ({"track": ""}, "Dette felt er påkrævet."),
+        ({"track": ""}, "Vælg et spor for hver deltager."),
+        ({"track": "staff"}, "Vælg et af tilbuddets spor."),
         ({"email": "deltager1@example.org"}, "Allerede tilmeldt: deltager1@example.org."),
         ({"library": "999999"}, "Vælg et bibliotek fra listen."),
     ],

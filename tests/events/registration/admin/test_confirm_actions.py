@@ -59,7 +59,7 @@ def test_cancel_of_an_unconfirmed_registration_emails_nobody(coordinator_client,
     result = register(
         filled,
         library,
-        [ParticipantData("Deltager 9", "deltager9@example.org", track="staff")],
+        [ParticipantData("Deltager 9", "deltager9@example.org", track="Medarbejdere")],
         contact_confirmed=False,
     )
     assert Registration.objects.get(pk=result.registration.pk).contact_status == "unconfirmed"

@@ -96,7 +96,7 @@ def test_participants_of_an_unconfirmed_contact_get_nothing(coordinator_client, 
     register(
         filled,
         library,
-        [ParticipantData("Deltager 9", "deltager9@example.org", track="staff")],
+        [ParticipantData("Deltager 9", "deltager9@example.org", track="Medarbejdere")],
         contact_confirmed=False,
     )
     coordinator_client.post(message_url(filled), data("waiting"))

@@ -17,7 +17,7 @@ import pytest
 
 from events.registration.models import LogAction, Participant, ParticipantStatus, RegistrationLogEntry
 from events.registration.values import ParticipantData
-from tests.events.factories import EventPageFactory
+from tests.events.factories import EventPageFactory, tracks
 
 from ..conftest import people, register
 from .conftest import denied, offering_url
@@ -73,7 +73,7 @@ def test_anonymous_is_sent_to_the_login(client, filled):
     [
         ({"status": "waiting"}, {"Deltager 4", "Deltager 5"}),
         ({"status": "confirmed"}, {"Deltager 1", "Deltager 2", "Deltager 3"}),
-        ({"track": "leaders"}, {"Deltager 4"}),
+        ({"track": "Ledere"}, {"Deltager 4"}),
     ],
 )
 def test_filters(admin_client, filled, params, expected):
@@ -82,6 +82,18 @@ def test_filters(admin_client, filled, params, expected):
     html = response.content.decode()
     shown = {f"Deltager {n}" for n in range(1, 6) if f"<td>Deltager {n}</td>" in html}
     assert shown == expected
+
+
+def test_a_renamed_track_keeps_the_stored_name_in_the_list_the_filter_and_the_export(admin_client, filled):
+    filled.tracks = tracks("Medarbejdere", "Ledere og mellemledere")
+    filled.save_revision().publish()
+
+    html = admin_client.get(offering_url(filled, track="Ledere")).content.decode()
+    assert {f"Deltager {n}" for n in range(1, 6) if f"<td>Deltager {n}</td>" in html} == {"Deltager 4"}
+    assert '<option value="Ledere" selected>Ledere</option>' in html
+    assert "Ledere og mellemledere</option>" not in html  # no participant has it, so nothing to filter by
+    rows = csv_rows(admin_client.get(offering_url(filled, export="csv")))
+    assert {row["Navn"]: row["Spor"] for row in rows}["Deltager 4"] == "Ledere"
 
 
 def test_library_filter(admin_client, filled, library):
@@ -130,7 +142,7 @@ def test_csv_export_opens_in_danish_excel(admin_client, offering, library):
     register(
         offering,
         library,
-        [ParticipantData("Søren Ærø-Åberg", "soeren@example.org", track="staff", needs="Glutenfri; vegetar")],
+        [ParticipantData("Søren Ærø-Åberg", "soeren@example.org", track="Medarbejdere", needs="Glutenfri; vegetar")],
     )
 
     response = admin_client.get(offering_url(offering, export="csv"))
@@ -167,7 +179,7 @@ def test_xlsx_export_has_a_danish_sheet_a_frozen_header_filter_and_widths(admin_
 
 
 def test_exports_keep_formula_like_text_as_text(admin_client, offering, library):
-    register(offering, library, [ParticipantData('=HYPERLINK("http://x")', "formel@example.org", track="staff")])
+    register(offering, library, [ParticipantData('=HYPERLINK("http://x")', "formel@example.org", track="Medarbejdere")])
 
     assert csv_rows(admin_client.get(offering_url(offering, export="csv")))[0]["Navn"] == '\'=HYPERLINK("http://x")'
     response = admin_client.get(offering_url(offering, export="xlsx"))
@@ -185,12 +197,12 @@ def test_offering_view_query_count_does_not_grow_with_participants(admin_client,
             assert admin_client.get(offering_url(offering)).status_code == 200
         return len(captured)
 
-    register(offering, library, [ParticipantData("A", "a@example.org", track="staff")])
+    register(offering, library, [ParticipantData("A", "a@example.org", track="Medarbejdere")])
     few = queries()
     register(
         offering,
         other_library,
-        [ParticipantData(f"B{n}", f"b{n}@example.org", track="leaders") for n in range(8)],
+        [ParticipantData(f"B{n}", f"b{n}@example.org", track="Ledere") for n in range(8)],
         contact_email="b@example.org",
     )
     assert queries() == few
@@ -310,7 +322,9 @@ def test_participants_are_shown_a_page_at_a_time(admin_client, offering, library
     monkeypatch.setattr("events.registration.admin.offering.PARTICIPANTS_PER_PAGE", 2)
     offering.capacity = None
     offering.save_revision().publish()
-    register(offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="staff") for n in range(1, 4)])
+    register(
+        offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="Medarbejdere") for n in range(1, 4)]
+    )
 
     response = admin_client.get(offering_url(offering, **page))
 
@@ -322,7 +336,9 @@ def test_page_links_keep_the_filters_and_exports_hold_every_page(admin_client, o
     monkeypatch.setattr("events.registration.admin.offering.PARTICIPANTS_PER_PAGE", 2)
     offering.capacity = None
     offering.save_revision().publish()
-    register(offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="staff") for n in range(1, 4)])
+    register(
+        offering, library, [ParticipantData(f"A{n}", f"a{n}@example.org", track="Medarbejdere") for n in range(1, 4)]
+    )
 
     html = admin_client.get(offering_url(offering, status="confirmed")).content.decode()
     exported = csv_rows(admin_client.get(offering_url(offering, status="confirmed", p="2", export="csv")))

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 # column, for the widths. The overview counts its offerings for the pages. The person look-up is asked as the
 # Persondataansvarlig, who searches every organisation's records; the rest as the section's coordinator. The overview's
 # regions and total are summed from its libraries' row (one pass fewer); one offering's page counts its participants
-# for the table's pages (one more).
+# for the table's pages (one more); it and its exports ask which tracks the participants have, for the filter.
 SCREENS = {
     "dashboard": ("coordinator_client", 23),
     "overview": ("coordinator_client", 12),
-    "offering": ("coordinator_client", 19),
-    "offering_csv": ("coordinator_client", 10),
-    "offering_xlsx": ("coordinator_client", 11),
+    "offering": ("coordinator_client", 20),
+    "offering_csv": ("coordinator_client", 11),
+    "offering_xlsx": ("coordinator_client", 12),
     "person_lookup": ("officer_client", 10),
     "landscape": ("coordinator_client", 11),
     "explorer": ("coordinator_client", 35),
@@ -51,7 +51,7 @@ def fill(offering, course, libraries, rows: int) -> None:
     the course."""
     for start in range(1, rows + 1, 3):
         people = [
-            ParticipantData(f"Deltager {n}", f"deltager{n}@example.org", track="staff")
+            ParticipantData(f"Deltager {n}", f"deltager{n}@example.org", track="Medarbejdere")
             for n in range(start, min(start + 3, rows + 1))
         ]
         register(offering, libraries[start % 2], people, contact_email=f"kontakt{start}@example.org")
