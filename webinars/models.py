@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from network.blocks import MaterialsBlock
 from network.models import AttendanceMode, ListingIndexPage, OfferingPage, Person
 from network.serializers import PersonSerializer
 
@@ -68,6 +70,8 @@ class WebinarPage(OfferingPage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Documents and links besides the slides (a hand-out, the presenter's article), shown with them under "Materialer".
+    materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
     captions = models.TextField(
         _("undertekster (WebVTT)"),
         blank=True,
@@ -98,6 +102,7 @@ class WebinarPage(OfferingPage):
             [
                 FieldPanel("recording_url"),
                 FieldPanel("slides"),
+                FieldPanel("materials"),
                 FieldPanel("captions_file"),
                 FieldPanel("captions"),
                 FieldPanel("transcript"),
@@ -118,6 +123,7 @@ class WebinarPage(OfferingPage):
         APIField("join_url"),
         APIField("recording_url"),
         APIField("slides"),
+        APIField("materials"),
         APIField("transcript"),
         APIField("transcript_cues"),
     ]

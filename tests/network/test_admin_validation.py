@@ -140,6 +140,7 @@ def webinar_data(**overrides) -> dict:
         "join_url": "https://example.org/webinar",
         "recording_url": "",
         "slides": "",
+        "materials": streamfield([]),
         "transcript": "",
         "comments": inline_formset([]),
         "tracks": inline_formset([]),

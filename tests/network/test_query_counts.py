@@ -16,6 +16,7 @@ import time_machine
 from network.models import InitiativeIndexPage, OrganisationIndexPage
 from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
 from tests.network.factories import (
+    DocumentFactory,
     InitiativePageFactory,
     OrganisationPageFactory,
     PersonFactory,
@@ -45,6 +46,12 @@ def catalogue(module_transaction):
     initiative.save()
     WorkingGroupPageFactory(parent=initiative, themes=[a], members=[WorkingGroupMemberFactory.build()])
     contact = PersonFactory()
+    # Materials on the past offerings: their pages show each document's type and size from the stored file_size.
+    slides = DocumentFactory(title="Slides", file_size=1_234_567)
+    handouts = [
+        {"type": "document", "value": {"document": DocumentFactory(file_size=2048).pk, "title": "", "description": ""}}
+        for _ in range(2)
+    ]
     rounds = []
     for r in range(ROUNDS):
         section = organisation if r % 2 == 0 else initiative
@@ -100,6 +107,7 @@ def catalogue(module_transaction):
                 municipality=None,
                 online_url="https://example.org/m",
                 themes=[a, *extra],
+                materials=handouts,
                 **common,
             ),
             WebinarPageFactory(
@@ -109,6 +117,8 @@ def catalogue(module_transaction):
                 themes=[b],
                 presenters=[WebinarPresenterFactory.build()],
                 recording_url="https://example.org/o",
+                slides=slides,
+                materials=handouts,
                 **common,
             ),
         ]
@@ -164,7 +174,8 @@ def test_theme_page(client, sizes, django_assert_num_queries):
     pinned(client, "/tema/verdensmaal/", sizes, django_assert_num_queries, 28)
 
 
-@pytest.mark.parametrize(("kind", "n"), [(0, 32), (1, 31), (2, 32)])
+# 3 and 4: the past online event with two documents, the past webinar with slides and the same two documents.
+@pytest.mark.parametrize(("kind", "n"), [(0, 32), (1, 31), (2, 32), (3, 32), (4, 33)])
 def test_offering_page(client, catalogue, sizes, django_assert_num_queries, kind, n):
     page = catalogue["first"][kind]
     pinned(client, page.url, sizes, django_assert_num_queries, n, expect_more_at_50=False)
