@@ -402,7 +402,10 @@ class EvaluationInvitation(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="evaluation_invitations")
     offering = models.ForeignKey(
-        "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="evaluation_invitations"
+        "network.OfferingPage",
+        verbose_name=_("tilbud"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_invitations",
     )
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
