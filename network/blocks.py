@@ -131,7 +131,7 @@ class TextQuestionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "pilcrow"
-        label = _("Fritekst")
+        label = _("Fritekstsvar")
         label_format = "{question}"
 
 

@@ -224,7 +224,9 @@ def certificate_issued(certificate) -> None:
 
 
 def evaluation_url(invitation, token: str) -> str:
-    path = reverse("registration_evaluation", args=[invitation.pk])
+    """The link in the participant's registration language (the command runs in none)."""
+    with translation.override(invitation.participant.registration.language or settings.LANGUAGE_CODE):
+        path = reverse("registration_evaluation", args=[invitation.pk])
     return f"{site_root()}{path}?{urlencode({'adgang': token})}"
 
 
