@@ -228,3 +228,59 @@ def evaluation_answer(
         )
     invitation.answered_at = now
     return response
+
+
+# --- Results (reads, for the admin) ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class QuestionResult:
+    """One question's answers taken together: `counts` per scale step or choice, the mean of a scale, the texts."""
+
+    question: Question
+    answered: int = 0
+    counts: list[tuple[str, int]] = dataclasses.field(default_factory=list)
+    mean: float | None = None
+    texts: list[str] = dataclasses.field(default_factory=list)
+    chart: object = None  # charts.Chart of a scale, drawn by the admin view
+
+
+@dataclasses.dataclass
+class EvaluationResults:
+    invited: int
+    responded: int
+    shown: bool  # enough answers that none can be picked out (EVALUATION_MIN_RESPONSES)
+    questions: list[QuestionResult]
+    answers: list[dict]  # every response's answers, for the export; empty unless shown
+
+    @property
+    def rate(self) -> float | None:
+        return self.responded / self.invited * 100 if self.invited else None
+
+
+def evaluation_results(*, offering: OfferingPage, questions: list[Question], minimum: int) -> EvaluationResults:
+    """An offering's evaluation answers taken together, per question of its evaluation as it is now (the answers to
+    a question removed since are left out); nothing but the counts below `minimum` responses."""
+    invited = EvaluationInvitation.objects.filter(offering=offering).count()
+    responses = EvaluationResponse.objects.filter(offering=offering).order_by("pk")
+    answers = list(responses.values_list("answers", flat=True))
+    shown = len(answers) >= minimum
+    results = []
+    for question in questions if shown else []:
+        given = [a[question.id] for a in answers if a.get(question.id) not in (None, "")]
+        result = QuestionResult(question=question, answered=len(given))
+        if question.kind == "scale":
+            result.counts = [(str(n), sum(1 for v in given if v == n)) for n in range(1, 6)]
+            numbers = [v for v in given if isinstance(v, int)]
+            result.mean = sum(numbers) / len(numbers) if numbers else None
+        elif question.kind == "choice":
+            # The choices as they are now, then any answer to a choice renamed or removed since.
+            known = list(question.choices) + sorted({v for v in given if v not in question.choices})
+            result.counts = [(choice, sum(1 for v in given if v == choice)) for choice in known]
+        else:
+            # Sorted, not in the order given: the order would tell who answered when.
+            result.texts = sorted(given, key=str.lower)
+        results.append(result)
+    return EvaluationResults(
+        invited=invited, responded=len(answers), shown=shown, questions=results, answers=answers if shown else []
+    )

@@ -13,9 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors
 from ..charts import column_chart
-from ..evaluations import evaluation_questions
+from ..evaluations import evaluation_questions, evaluation_results
 from .base import AdminTemplateView, editable_offering
 from .offering import csv_safe
 from .spreadsheet import BOM, CSV_DELIMITER
@@ -38,7 +37,7 @@ class EvaluationResultsView(AdminTemplateView):
         return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
 
     def results(self):
-        return selectors.evaluation_results(
+        return evaluation_results(
             offering=self.offering,
             questions=evaluation_questions(self.offering),
             minimum=settings.EVALUATION_MIN_RESPONSES,
