@@ -28,7 +28,9 @@ from network.models import (
     Status,
 )
 
-# Registration's models live in events/registration/models.py and belong to this app: this import registers them.
+# Registration's models live in events/registration/models.py (and evaluation_models.py) and belong to this app:
+# these imports register them.
+from .registration.evaluation_models import EvaluationInvitation, EvaluationResponse
 from .registration.models import (
     EligibilityRound,
     OutboxMessage,
@@ -41,6 +43,8 @@ from .registration.models import (
 
 __all__ = [
     "CourseIndexPage",
+    "EvaluationInvitation",
+    "EvaluationResponse",
     "EligibilityRound",
     "OutboxMessage",
     "Participant",

@@ -1,5 +1,7 @@
 """The shared block library: body content, programmes and materials for every page type."""
 
+import uuid
+
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -89,3 +91,70 @@ class BodyBlock(blocks.StreamBlock):
     quote = blocks.BlockQuoteBlock(label=_("Citat"), template="blocks/quote.html", description=_("Et citat"))
     document = DocumentBlock()
     link = LinkBlock()
+
+
+# --- Evaluations: the questions a coordinator asks after an offering (answered in events.registration) -------------
+
+SCALE = range(1, 6)
+
+
+class ScaleQuestionBlock(blocks.StructBlock):
+    """A statement rated 1-5, with words for the two ends."""
+
+    question = blocks.CharBlock(label=_("Spørgsmål"), max_length=300)
+    low_label = blocks.CharBlock(label=_("Tekst ved 1"), max_length=60, default=_("Slet ikke"))
+    high_label = blocks.CharBlock(label=_("Tekst ved 5"), max_length=60, default=_("I høj grad"))
+    required = blocks.BooleanBlock(label=_("Skal besvares"), required=False, default=True)
+
+    class Meta:
+        icon = "order"
+        label = _("Skala 1-5")
+        label_format = "{question}"
+
+
+class ChoiceQuestionBlock(blocks.StructBlock):
+    """One answer chosen among several."""
+
+    question = blocks.CharBlock(label=_("Spørgsmål"), max_length=300)
+    choices = blocks.ListBlock(blocks.CharBlock(label=_("Svarmulighed"), max_length=200), label=_("Svarmuligheder"))
+    required = blocks.BooleanBlock(label=_("Skal besvares"), required=False, default=True)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Ét valg")
+        label_format = "{question}"
+
+
+class TextQuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Spørgsmål"), max_length=300)
+    required = blocks.BooleanBlock(label=_("Skal besvares"), required=False, default=False)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Fritekstsvar")
+        label_format = "{question}"
+
+
+class EvaluationBlock(blocks.StreamBlock):
+    scale = ScaleQuestionBlock()
+    choice = ChoiceQuestionBlock()
+    text = TextQuestionBlock()
+
+    class Meta:
+        required = False
+
+
+# The seed's "Exit" and "Opsamling" questions, offered on every new offering; the coordinator edits or removes them.
+SEED_QUESTIONS = [
+    "Når jeg tænker på de to kursusdage, tænker jeg …?",
+    "I den nærmeste fremtid vil jeg … sammen med …",
+    "Hvilke ideer / initiativer … går jeg / vi / vores bibliotek … hjem og gør noget ved?",
+]
+
+
+def default_evaluation() -> list[dict]:
+    """The seed questions as free text, each with its own id (answers are stored by the question's id)."""
+    return [
+        {"type": "text", "value": {"question": question, "required": False}, "id": str(uuid.uuid4())}
+        for question in SEED_QUESTIONS
+    ]

@@ -42,6 +42,8 @@ def compose(
     stored = {"manage_url": context.get("manage_url", "")}
     if context.get("own_url"):
         stored["own_url"] = context["own_url"]
+    if context.get("evaluation_url"):
+        stored["evaluation_url"] = context["evaluation_url"]
     if calendar and calendar_method != "PUBLISH":
         stored["calendar_method"] = calendar_method
     if "participant" in context:
@@ -219,3 +221,26 @@ def certificate_issued(certificate) -> None:
     if message is not None:
         message.context["certificate"] = certificate.code
     send_after_commit(message)
+
+
+def evaluation_url(invitation, token: str) -> str:
+    """The link in the participant's registration language (the command runs in none)."""
+    with translation.override(invitation.participant.registration.language or settings.LANGUAGE_CODE):
+        path = reverse("registration_evaluation", args=[invitation.pk])
+    return f"{site_root()}{path}?{urlencode({'adgang': token})}"
+
+
+def evaluation_invitation(invitation, token: str) -> None:
+    """The link to the offering's evaluation, when it has ended."""
+    _evaluation_message("evaluation", "participant_evaluation", invitation, token)
+
+
+def evaluation_reminder(invitation, token: str) -> None:
+    """The one reminder, with a new link (the first link stops working)."""
+    _evaluation_message("evaluation_reminder", "participant_evaluation_reminder", invitation, token)
+
+
+def _evaluation_message(kind: str, template: str, invitation, token: str) -> None:
+    participant = invitation.participant
+    context = {"participant": participant, "evaluation_url": evaluation_url(invitation, token)}
+    send_after_commit(compose(kind, participant.email, template, context, registration=participant.registration))

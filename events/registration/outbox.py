@@ -102,6 +102,7 @@ def render(message: OutboxMessage) -> None:
         registration,
         manage_url=stored.get("manage_url", ""),
         own_url=stored.get("own_url", ""),  # the participant's own page (emails._own_links)
+        evaluation_url=stored.get("evaluation_url", ""),  # the evaluation's link (emails.evaluation_invitation)
         text=stored.get("text", ""),
     )
     certificate = None

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from network.models import OfferingPage
 
-from .models import Certificate, LogAction, OutboxMessage, Participant, Registration, RegistrationLogEntry
+from .evaluation_models import EvaluationInvitation
+from .models import (
+    Certificate,
+    LogAction,
+    OutboxMessage,
+    Participant,
+    Registration,
+    RegistrationLogEntry,
+)
 from .selectors import outbox_messages, person_data, person_records
 from .services import log_entry_create, participants_cancel
 from .values import ACTIVE, Actor
@@ -45,6 +53,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
             contact_name=ANONYMOUS, contact_email="", token_hash="", confirm_token_hash="", anonymised_at=now
         )
         _expire_certificates(Certificate.objects.filter(participant__registration_id__in=ids), now)
+        _end_evaluation_links(EvaluationInvitation.objects.filter(participant__registration_id__in=ids))
         OutboxMessage.objects.filter(registration_id__in=ids).delete()
         RegistrationLogEntry.objects.bulk_create(
             RegistrationLogEntry(registration_id=pk, action=LogAction.ANONYMISED, actor_role="system", created_at=now)
@@ -87,6 +96,7 @@ def person_erase(
                 name=ANONYMOUS, email="", job_title="", needs="", token_hash="", anonymised_at=now
             )
             _expire_certificates(Certificate.objects.filter(participant=participant.pk), now)
+            _end_evaluation_links(EvaluationInvitation.objects.filter(participant=participant.pk))
             log_entry_create(
                 registration=participant.registration,
                 action=LogAction.ERASED,
@@ -109,3 +119,9 @@ def person_erase(
 def _expire_certificates(certificates, now: dt.datetime) -> None:
     """The certificates go with their holder: the name is removed, and the verification address says "expired"."""
     certificates.update(holder_name="", participant=None, expired_at=now)
+
+
+def _end_evaluation_links(invitations) -> None:
+    """The evaluation link stops working (and no reminder goes); the invitation stays, so the response rate stays
+    right. The responses stay too: they hold no person."""
+    invitations.update(token_hash="")

@@ -15,11 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, PageManager
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from rest_framework import serializers
+
+from network.blocks import EvaluationBlock, default_evaluation
 
 from .base import OrganisedPage, ThemedQuerySet
 from .places import Municipality, Region
@@ -130,6 +133,17 @@ class OfferingPage(OrganisedPage):
         _("højst pr. bibliotek"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
     )
     waiting_list = models.BooleanField(_("venteliste"), default=True)
+    # The evaluation the confirmed participants get a link to when the offering ends (events.registration.evaluations).
+    # New offerings start with the seed's questions; with none, no evaluation is sent.
+    evaluation = StreamField(
+        EvaluationBlock(),
+        verbose_name=_("evaluering"),
+        blank=True,
+        default=default_evaluation,
+        help_text=_(
+            "Sendes til de bekræftede deltagere, når tilbuddet er slut. Uden spørgsmål sendes ingen evaluering."
+        ),
+    )
 
     # Each concrete kind sets its word, and its place where kinds are shown side by side (search, feeds).
     offering_kind = ""
@@ -170,6 +184,7 @@ class OfferingPage(OrganisedPage):
         ),
         InlinePanel("registration_rounds", heading=_("Tilmeldingsrunder"), label=_("Runde")),
     ]
+    evaluation_panels = [FieldPanel("evaluation")]
 
     class Meta:
         verbose_name = _("tilbud")
@@ -191,9 +206,10 @@ class OfferingPage(OrganisedPage):
 
     @cached_classmethod
     def get_edit_handler(cls):
-        """The usual tabs, with registration as its own tab after the content."""
+        """The usual tabs, with registration and the evaluation as their own tabs after the content."""
         tabs = [ObjectList(cls.content_panels, heading=_("Indhold"))]
         tabs.append(ObjectList(cls.registration_panels, heading=_("Tilmelding")))
+        tabs.append(ObjectList(cls.evaluation_panels, heading=_("Evaluering")))
         tabs.append(ObjectList(cls.promote_panels, heading=_("Promover")))
         tabs.append(ObjectList(cls.settings_panels, heading=_("Indstillinger")))
         return TabbedInterface(tabs, base_form_class=cls.base_form_class).bind_to_model(cls)

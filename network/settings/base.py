@@ -167,6 +167,11 @@ PAGE_CACHE_SEATS_SECONDS = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "10"))
 REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))
 REGISTRATION_REMINDER_DAYS = int(os.environ.get("REGISTRATION_REMINDER_DAYS", "2"))
 REGISTRATION_MAX_PARTICIPANTS_PER_SUBMISSION = 25
+# Evaluations (events.registration.evaluations): one reminder this many days after the link, closed this many days
+# after the offering ended; results shown from this many answers, so no one answer can be picked out.
+EVALUATION_REMINDER_DAYS = int(os.environ.get("EVALUATION_REMINDER_DAYS", "4"))
+EVALUATION_OPEN_DAYS = int(os.environ.get("EVALUATION_OPEN_DAYS", "21"))
+EVALUATION_MIN_RESPONSES = int(os.environ.get("EVALUATION_MIN_RESPONSES", "5"))
 # Attempts per hour at the public form, per IP address and per contact e-mail; 0 turns a limit off.
 REGISTRATION_RATE_LIMIT_PER_IP = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_IP", "30"))
 REGISTRATION_RATE_LIMIT_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_LIMIT_PER_EMAIL", "10"))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .attendance import AttendanceView
+from .evaluation import EvaluationExportView, EvaluationResultsView
 from .landscapes import LandscapeIndexView, LibraryLandscapeView
 from .offering import (
     AddParticipantView,
@@ -26,6 +27,8 @@ urlpatterns = [
     path("<id:page_id>/tilmeld/", AddParticipantView.as_view(), name="add"),
     path("<id:page_id>/skriv/", MessageParticipantsView.as_view(), name="message"),
     path("<id:page_id>/fremmoede/", AttendanceView.as_view(), name="attendance"),
+    path("<id:page_id>/evaluering/", EvaluationResultsView.as_view(), name="evaluation"),
+    path("<id:page_id>/evaluering/csv/", EvaluationExportView.as_view(), name="evaluation_csv"),
     path("<id:page_id>/deltager/<id:participant_id>/afmeld/", CancelParticipantView.as_view(), name="cancel"),
     path("<id:page_id>/deltager/<id:participant_id>/ryk-op/", PromoteParticipantView.as_view(), name="promote"),
 ]
