@@ -67,6 +67,7 @@ def event_data(**overrides) -> dict:
         "comments": inline_formset([]),
         "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
+        "evaluation": streamfield([]),
         "waiting_list": "on",
     }
     data.update(overrides)
@@ -116,6 +117,7 @@ def course_data(start: dt.datetime, end: dt.datetime, sessions: list[dict], **ov
         "comments": inline_formset([]),
         "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
+        "evaluation": streamfield([]),
         "waiting_list": "on",
         "certificate_share": "100",  # the editor shows the default filled in
     }
@@ -145,6 +147,7 @@ def webinar_data(**overrides) -> dict:
         "comments": inline_formset([]),
         "tracks": inline_formset([]),
         "registration_rounds": inline_formset([]),
+        "evaluation": streamfield([]),
         "waiting_list": "on",
     }
     data.update(overrides)
