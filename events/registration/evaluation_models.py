@@ -4,17 +4,15 @@ reference to it. Registered with the events app by events/models.py, as registra
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import TOKEN_BYTES, Participant, hash_token
+from .models import LinkToken, Participant
 
 
-class EvaluationInvitation(models.Model):
+class EvaluationInvitation(LinkToken, models.Model):
     """A confirmed participant's link to the evaluation of an offering: sent once when it ends, reminded once.
 
     Only the link's hash is kept. Whether they answered is a time, never the answer: a response (below) holds no
@@ -44,15 +42,6 @@ class EvaluationInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offering_id} · {self.pk}"
-
-    def set_new_token(self) -> str:
-        """A fresh link for the invitation; return the token (stored only as a hash). An earlier link stops working."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        self.token_hash = hash_token(token)
-        return token
-
-    def token_matches(self, token: str) -> bool:
-        return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
 
 
 def receipt_hash(token: str) -> str:

@@ -52,6 +52,27 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def hash_matches(stored_hash: str, token: str) -> bool:
+    """Whether `token` is the one `stored_hash` was made from, compared in constant time; never for an empty hash."""
+    return bool(stored_hash) and hmac.compare_digest(stored_hash, hash_token(token or ""))
+
+
+class LinkToken:
+    """The secret in a link (manage page, own page, evaluation): 256 random bits, of which the model keeps only the
+    hash in its `token_hash` field."""
+
+    token_hash: str
+
+    def set_new_token(self) -> str:
+        """A fresh token; return it (only its hash is stored, so a link made earlier stops working)."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.token_hash = hash_token(token)
+        return token
+
+    def token_matches(self, token: str) -> bool:
+        return hash_matches(self.token_hash, token)
+
+
 class ContactStatus(models.TextChoices):
     """Has the contact shown the e-mail address is theirs (a link)? Until then nobody else is written to."""
 
@@ -60,7 +81,7 @@ class ContactStatus(models.TextChoices):
     EXPIRED = "expired", _("Udløbet, ikke bekræftet")
 
 
-class Registration(models.Model):
+class Registration(LinkToken, models.Model):
     """One submission: a library's contact registers one or more participants for one offering."""
 
     # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
@@ -105,29 +126,20 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.library} · {self.offering_id} · {self.created_at:%Y-%m-%d}"
 
-    def set_new_token(self) -> str:
-        """Give the registration a fresh manage token; return it (it is stored only as a hash)."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        self.token_hash = hash_token(token)
-        return token
-
-    def token_matches(self, token: str) -> bool:
-        return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
-
     def set_confirm_token(self) -> str:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         self.confirm_token_hash = hash_token(token)
         return token
 
     def confirm_token_matches(self, token: str) -> bool:
-        return bool(self.confirm_token_hash) and hmac.compare_digest(self.confirm_token_hash, hash_token(token or ""))
+        return hash_matches(self.confirm_token_hash, token)
 
     @property
     def is_contact_confirmed(self) -> bool:
         return self.contact_status == ContactStatus.CONFIRMED
 
 
-class Participant(models.Model):
+class Participant(LinkToken, models.Model):
     """One person on one registration; takes one seat, a place on the waiting list, or is cancelled."""
 
     # Not content: nothing in the admin needs to know what refers to it, so saves skip the reference index.
@@ -189,15 +201,6 @@ class Participant(models.Model):
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
-
-    def set_new_token(self) -> str:
-        """Give the participant a fresh token for their own page; return it (it is stored only as a hash)."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        self.token_hash = hash_token(token)
-        return token
-
-    def token_matches(self, token: str) -> bool:
-        return bool(self.token_hash) and hmac.compare_digest(self.token_hash, hash_token(token or ""))
 
     @property
     def status_label(self) -> str:
