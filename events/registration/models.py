@@ -282,6 +282,7 @@ class LogAction(models.TextChoices):
     ATTENDANCE = "attendance", _("Fremmøde registreret")
     EXPORTED = "exported", _("Persondata udleveret")
     CERTIFIED = "certified", _("Kursusbevis udstedt")
+    CORRECTED = "corrected", _("Deltager rettet")
     ERASED = "erased", _("Persondata slettet")
     ANONYMISED = "anonymised", _("Anonymiseret efter opbevaringsperioden")
     CONFIRMED = "confirmed", _("E-mail bekræftet")

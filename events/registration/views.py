@@ -23,8 +23,9 @@ from network.models import OfferingPage
 
 from . import confirmation, own_page, ratelimit, selectors
 from .certificate_pdf import certificate_pdf
+from .corrections import CORRECTED_FIELDS, participant_correct
 from .errors import RegistrationError
-from .forms import CancelForm, RegistrationForm, error_summary, participant_formset
+from .forms import CancelForm, ParticipantForm, RegistrationForm, error_summary, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
 from .schedule import offering_days
@@ -248,6 +249,8 @@ def manage(request, public_id):
         prefix="add",
         form_kwargs={"tracks": selectors.offering_track_names(offering=offering)},
     )
+    if request.POST.get("action") == "correct" or (request.method == "GET" and "ret" in request.GET):
+        return _correct(request, registration, offering, can_change)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -392,6 +395,32 @@ def landscape(request, public_id):
         **landscape_context(registration.library, request.GET),
     }
     return _private(render(request, "registration/landscape.html", context))
+
+
+def _correct(request, registration, offering, can_change: bool):
+    """The form that corrects one participant's details (GET ?ret=<id>), and its POST (action=correct)."""
+    wanted = request.POST.get("participant") if request.method == "POST" else request.GET.get("ret")
+    participant = None
+    if wanted and wanted.isascii() and wanted.isdigit() and len(wanted) < 12:
+        participant = registration.participants.exclude(status=ParticipantStatus.CANCELLED).filter(pk=wanted).first()
+    if participant is None or not can_change:
+        messages.error(request, _("Deltageren kan ikke rettes her (afmeldt, ukendt, eller fristen er overskredet)."))
+        return redirect(request.path)
+    tracks = selectors.offering_track_names(offering=offering)
+    initial = {field: getattr(participant, field) for field in CORRECTED_FIELDS}
+    posted = request.method == "POST"
+    form = ParticipantForm(request.POST if posted else None, initial=initial, tracks=tracks, prefix="ret")
+    if posted and form.is_valid():
+        try:
+            participant_correct(registration=registration, participant_id=participant.pk, data=form.participant())
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Oplysningerne om %(name)s er rettet.") % {"name": form.cleaned_data["name"]})
+            return redirect(request.path)
+    context = {"page": offering, "offering": offering, "registration": registration, "participant": participant,
+               "form": form}  # fmt: skip
+    return _private(render(request, "registration/participant_correct.html", context, status=400 if posted else 200))
 
 
 # --- The participant's own page ------------------------------------------------------------------------------------
