@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +57,13 @@ def participant_correct(
             return participant
         for field in changed:
             setattr(participant, field, values[field])
-        participant.save(update_fields=changed)
+        try:
+            with transaction.atomic():  # the unique address per offering, should another correction win the race
+                participant.save(update_fields=changed)
+        except IntegrityError:
+            raise RegistrationError(
+                _("Allerede tilmeldt: %(emails)s.") % {"emails": email}, "already_registered"
+            ) from None
         log_entry_create(
             registration=registration,
             action=LogAction.CORRECTED,
