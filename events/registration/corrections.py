@@ -47,7 +47,7 @@ def participant_correct(
         if participant is None:
             raise RegistrationError(_("Deltageren er ikke på denne tilmelding."), "unknown_participant")
         moved = email != participant.email.lower()
-        others = Participant.objects.filter(offering=offering, status__in=ACTIVE, email=email)
+        others = Participant.objects.filter(offering=offering, status__in=ACTIVE, email__iexact=email)
         if moved and others.exclude(pk=participant.pk).exists():
             raise RegistrationError(_("Allerede tilmeldt: %(emails)s.") % {"emails": email}, "already_registered")
         values = {"name": data.name.strip(), "email": email, "job_title": data.job_title.strip(), "track": data.track,
