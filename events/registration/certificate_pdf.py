@@ -10,10 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import CourseDayKind, CoursePage, CourseSession
+from events.models import CoursePage, CourseSession
 from network.models import Theme
 
 from .models import Certificate
+from .selectors import course_days
+from .values import site_root
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,6 @@ class CertificateContent:
     organiser: str
 
 
-def site_root() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def verify_url(certificate: Certificate) -> str:
     return site_root() + reverse("certificate_verify", args=[certificate.code])
 
@@ -41,7 +39,7 @@ def pdf_url(certificate: Certificate) -> str:
 
 def certificate_content(course: CoursePage) -> CertificateContent:
     """The course's part of a certificate (the same for each of its participants), in three queries."""
-    days = [session for session in course.sessions.all() if session.kind == CourseDayKind.COURSE_DAY]
+    days = course_days(course=course)
     seconds = sum(
         (day.ends_at() - day.starts_at()).total_seconds() for day in days if day.starts_at() and day.ends_at()
     )
@@ -49,13 +47,12 @@ def certificate_content(course: CoursePage) -> CertificateContent:
     return CertificateContent(course, days, round(seconds / 3600, 1), list(course.themes.order_by("name")), organiser)
 
 
-def certificate_pdf(certificate: Certificate, content: CertificateContent | None = None) -> bytes:
+def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as PDF bytes, in the holder's language."""
     # Imported here: WeasyPrint loads Pango when imported, which only the certificate pages and e-mails need.
     from weasyprint import HTML  # noqa: PLC0415
 
-    course = CoursePage.objects.get(pk=certificate.offering_id)
-    content = content or certificate_content(course)
+    content = certificate_content(CoursePage.objects.get(pk=certificate.offering_id))
     with translation.override(certificate.language or settings.LANGUAGE_CODE):
         html = render_to_string(
             "registration/certificate_pdf.html",

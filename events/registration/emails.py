@@ -15,11 +15,13 @@ from .outbox import send_after_commit, site_root, template_context
 def manage_url(registration: Registration, token: str) -> str:
     """The manage link: the token in the query string, which the view takes into the session and drops (no log,
     no history keeps it; README, "Tokens out of logs")."""
-    return link_url("registration_manage", registration, token)
+    return link_url("registration_manage", registration.public_id, token)
 
 
-def link_url(name: str, registration: Registration, token: str) -> str:
-    path = reverse(name, args=[registration.public_id])
+def link_url(name: str, key, token: str) -> str:
+    """A secret link: the address of view `name` for `key` (a registration's public id, a participant's or an
+    invitation's pk), with the token in the query string."""
+    path = reverse(name, args=[key])
     return f"{site_root()}{path}?{urlencode({'adgang': token})}"
 
 
@@ -74,7 +76,10 @@ def _person(participant: Participant) -> list:
 def confirmation_request(registration: Registration, token: str, participants: list) -> None:
     """The only message of an unconfirmed registration: to the contact, with the confirmation link. It carries none
     of the text typed into the form (names), so a stranger's address given as the contact's is sent nothing of it."""
-    context = {"manage_url": link_url("registration_confirm", registration, token), "participants": participants}
+    context = {
+        "manage_url": link_url("registration_confirm", registration.public_id, token),
+        "participants": participants,
+    }
     send_after_commit(
         compose("contact_confirm", registration.contact_email, "contact_confirm", context, registration=registration)
     )
@@ -95,15 +100,10 @@ def added(registration: Registration, confirmed: list, waiting: list) -> None:
     send_after_commit(*_to_participants(registration, confirmed, waiting))
 
 
-def participant_url(participant: Participant, token: str) -> str:
-    path = reverse("registration_participant", args=[participant.pk])
-    return f"{site_root()}{path}?{urlencode({'adgang': token})}"
-
-
 def _own_links(participants: list[Participant]) -> dict[int, str]:
     """A fresh token for each participant's own page (one UPDATE for all), and the links that carry them."""
     given = [p for p in participants if p.email]
-    links = {p.pk: participant_url(p, p.set_new_token()) for p in given}
+    links = {p.pk: link_url("registration_participant", p.pk, p.set_new_token()) for p in given}
     if given:
         Participant.objects.bulk_update(given, ["token_hash"])
     return links
@@ -226,8 +226,7 @@ def certificate_issued(certificate) -> None:
 def evaluation_url(invitation, token: str) -> str:
     """The link in the participant's registration language (the command runs in none)."""
     with translation.override(invitation.participant.registration.language or settings.LANGUAGE_CODE):
-        path = reverse("registration_evaluation", args=[invitation.pk])
-    return f"{site_root()}{path}?{urlencode({'adgang': token})}"
+        return link_url("registration_evaluation", invitation.pk, token)
 
 
 def evaluation_invitation(invitation, token: str) -> None:

@@ -24,6 +24,7 @@ from network.ical import calendar_for
 from .certificate_pdf import certificate_attachment, pdf_url, verify_url
 from .models import Certificate, OutboxMessage, OutboxStatus, Participant, Registration
 from .schedule import offering_days
+from .values import site_root
 
 # How long one delivery attempt may hold a message before another worker may try it.
 LEASE = dt.timedelta(minutes=10)
@@ -32,11 +33,6 @@ UNREACHABLE = (TimeoutError, ConnectionError, socket.gaierror, smtplib.SMTPConne
 
 
 # --- What the templates get ----------------------------------------------------------------------------------------
-
-
-def site_root() -> str:
-    """The public address of the site (WAGTAILADMIN_BASE_URL), for links in e-mails."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 def page_url(page) -> str:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.conf import settings
+
 from .models import ParticipantStatus
+
+
+def site_root() -> str:
+    """The public address of the site (WAGTAILADMIN_BASE_URL), for links in e-mails and certificates."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
 
 # The statuses that hold a seat or a place on the waiting list.
 ACTIVE = (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING)
