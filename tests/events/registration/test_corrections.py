@@ -13,6 +13,7 @@ import pytest
 from events.registration.corrections import participant_correct
 from events.registration.errors import RegistrationError
 from events.registration.models import LogAction, Participant, Registration, RegistrationLogEntry
+from events.registration.services import participants_cancel
 from events.registration.values import ParticipantData
 from tests.events.factories import tracks
 
@@ -102,13 +103,29 @@ def test_bad_input_is_refused_in_danish_and_changes_nothing(client, registered, 
 
 
 @pytest.mark.parametrize("wanted", ["999999", "abc", "1" * 30, "٣"])
-def test_an_unknown_or_cancelled_participant_cannot_be_corrected(client, registered, wanted):
+def test_an_unknown_participant_cannot_be_corrected(client, registered, wanted):
     url = open_manage(client, registered)
     before = snapshot()
     response = client.get(url, {"ret": wanted}, follow=True)
     assert "Deltageren kan ikke rettes her" in response.content.decode()
     assert client.post(url, {"action": "correct", "participant": wanted, "ret-name": "X"}).status_code == 302
     assert snapshot() == before
+
+
+def test_a_cancelled_participant_cannot_be_corrected(client, registered):
+    first = registered.confirmed[0]
+    participants_cancel(registration=registered.registration, participant_ids=[first.pk])
+    url = open_manage(client, registered)
+    before = snapshot()
+    response = client.post(url, form(Participant.objects.get(pk=first.pk), name="Afmeldt alligevel"), follow=True)
+    assert "Deltageren kan ikke rettes her" in response.content.decode()
+    assert snapshot() == before
+    with pytest.raises(RegistrationError, match="Deltageren er ikke på denne tilmelding."):
+        participant_correct(
+            registration=registered.registration,
+            participant_id=first.pk,
+            data=ParticipantData(name="Afmeldt alligevel", email=first.email),
+        )
 
 
 def test_after_the_change_deadline_nothing_is_corrected(client, registered, event):
