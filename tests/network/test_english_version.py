@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from network.context_processors import _site_pages
 from network.models import StandardPage
 from network.templatetags.network_navigation import content_lang, nav_title
-from tests.events.factories import EventPageFactory
-from tests.network.factories import StandardPageFactory, ThemeFactory, aware
+from tests.events.factories import CoursePageFactory, CourseSessionFactory, EventPageFactory
+from tests.network.factories import StandardPageFactory, ThemeFactory, aware, programme
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,26 @@ def test_the_menu_under_en_holds_the_english_translation_where_there_is_one(rf: 
     with translation.override("da"):
         menu, _footer = _site_pages(request)
     assert "Sådan bruger du sitet" in [page.title for page in menu]
+
+
+def test_under_en_a_course_days_titles_goals_place_and_programme_are_marked_danish(client, organisation):
+    course = CoursePageFactory(
+        parent=organisation,
+        title="Kompetenceforløb om formidling",
+        sessions=[
+            CourseSessionFactory.build(
+                title="Opstart på Dokk1",
+                venue_name="Dokk1",
+                city="Aarhus",
+                programme=programme(("09:30", "Velkomst og kaffe")),
+            )
+        ],
+    )
+    step = soup(client, "/en" + course.url).select_one(".step--day")
+    assert step.find("h2")["lang"] == "da"
+    assert step.select_one(".step__goals .rich-text")["lang"] == "da"
+    assert step.select_one(".programme tbody")["lang"] == "da"
+    assert step.select_one(".venue__name").find_parent(lang="da")
+    # What is the interface's own stays unmarked: the labels and the programme's column headings.
+    assert "lang" not in step.select_one(".programme thead").attrs
+    assert "Dokk1" not in without_danish(step) and "Velkomst" not in without_danish(step)
