@@ -39,7 +39,8 @@ def test_the_search_page_links_the_line_time_to_that_moment_of_the_recording(dem
     text = client.get("/search/", {"q": "meningsfuld"}).content.decode()
     assert "<mark>meningsfuld</mark>" in text
     assert f'<a class="search-hit__moment" href="{RECORDING}#t=760">' in text
-    assert "12:40</a>" in text
+    # The link names where it leads, as the page's own recording link does.
+    assert '<span class="visually-hidden">Se optagelsen på example.org fra </span>12:40</a>' in text
 
 
 def test_a_match_in_the_intro_is_shown_before_a_line_of_the_transcript(demo):
