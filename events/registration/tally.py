@@ -25,6 +25,7 @@ from .stats import add_months, local_midnight
 # (month, library pk, kind, theme pk or None)
 Key = tuple[dt.date, int, str, int | None]
 BATCH = 2_000
+UPDATE_KEYS = 200  # keys per UPDATE: see _add
 
 
 def tally_month(moment: dt.datetime) -> dt.date:
@@ -60,14 +61,19 @@ def _count(rows: Iterable[tuple[dt.datetime, int, int]], themes: dict[int, set[i
 
 def _add(model, counts: Counter, delta: int, fields: tuple[str, ...]) -> None:
     """Add `delta` times each count to the row of its key, making missing rows first: one INSERT, one UPDATE per
-    distinct change (most often one)."""
+    distinct change (most often one) and per `UPDATE_KEYS` keys."""
     rows = [model(n=0, **dict(zip(fields, key, strict=True))) for key in counts]
     model.objects.bulk_create(rows, ignore_conflicts=True)
-    by_change: dict[int, Q] = defaultdict(Q)
+    by_change: dict[int, list[Key]] = defaultdict(list)
     for key, n in counts.items():
-        by_change[n * delta] |= Q(**dict(zip(fields, key, strict=True)))
-    for change, where in by_change.items():
-        model.objects.filter(where).update(n=F("n") + change)
+        by_change[n * delta].append(key)
+    for change, keys in by_change.items():
+        # SQLite parses a chain of ORs as a tree as deep as the chain, and refuses one deeper than 1,000.
+        for start in range(0, len(keys), UPDATE_KEYS):
+            where = Q()
+            for key in keys[start : start + UPDATE_KEYS]:
+                where |= Q(**dict(zip(fields, key, strict=True)))
+            model.objects.filter(where).update(n=F("n") + change)
 
 
 def tally_change(*, participants: list[Participant], delta: int, per_offering: bool = True) -> None:

@@ -22,7 +22,7 @@ from events.registration.services import (
     registration_confirm,
     registration_holds_expire,
 )
-from events.registration.tally import tally_rebuild
+from events.registration.tally import tally_change, tally_rebuild
 from events.registration.values import Actor
 from network.models import OfferingPage, Region, Theme
 from tests.events.factories import EventPageFactory
@@ -150,6 +150,20 @@ def test_a_coordinators_promotion_counts_in_the_tally(event, library, superuser)
     participant_promote(participant=result.waiting[0], actor=Actor.coordinator(superuser))
     assert sum(n for _m, n in stats.confirmed_per_month(months=12)) == before + 1
     assert_dashboard_equals_the_participants()
+
+
+def test_a_bulk_count_over_more_keys_than_sqlite_chains_in_one_query_is_counted(event, library):
+    """generate_volume counts 200,000 participants at once: more keys of one change than SQLite's expression depth."""
+    result = register(event, library, people(1))
+    empty_tallies()
+    participant = result.confirmed[0]
+    months = [dt.datetime(1900 + i // 12, i % 12 + 1, 15, 12, tzinfo=dt.UTC) for i in range(1_200)]
+    in_bulk = [
+        Participant(registration=participant.registration, offering=event, queued_at=month) for month in months
+    ]
+    tally_change(participants=in_bulk, delta=1)
+    assert ConfirmedTally.objects.filter(kind="all", n=1).count() == 1_200
+    assert OfferingTally.objects.get(offering=event, library=library).n == 1_200
 
 
 def test_new_themes_published_on_an_offering_move_its_participants(organisation, library, themes):
