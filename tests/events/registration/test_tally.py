@@ -158,9 +158,7 @@ def test_a_bulk_count_over_more_keys_than_sqlite_chains_in_one_query_is_counted(
     empty_tallies()
     participant = result.confirmed[0]
     months = [dt.datetime(1900 + i // 12, i % 12 + 1, 15, 12, tzinfo=dt.UTC) for i in range(1_200)]
-    in_bulk = [
-        Participant(registration=participant.registration, offering=event, queued_at=month) for month in months
-    ]
+    in_bulk = [Participant(registration=participant.registration, offering=event, queued_at=month) for month in months]
     tally_change(participants=in_bulk, delta=1)
     assert ConfirmedTally.objects.filter(kind="all", n=1).count() == 1_200
     assert OfferingTally.objects.get(offering=event, library=library).n == 1_200
