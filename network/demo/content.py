@@ -23,6 +23,7 @@ from events.registration.services import registration_create
 from events.registration.tally import tally_change
 from events.registration.values import ParticipantData
 from network.demo import about
+from network.demo.after_course import after_course_load
 from network.models import (
     AttendanceMode,
     Audience,
@@ -236,6 +237,7 @@ class DemoLoader:
         self.load_about_pages()
         self.load_groups_and_users()
         self.load_registrations()
+        after_course_load(self)
         return self.report
 
     def load_themes(self):

@@ -10,12 +10,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Revision
 
 import pytest
 
 from events.models import CoursePage, EventPage
+from network.demo.after_course import COURSE_SLUG
 from network.demo.content import demo_load
 from webinars.models import WebinarPage
 
@@ -44,6 +46,14 @@ COUNTED_MODELS = [
     "events.CourseSession",
     "network.OfferingTrack",
     "webinars.WebinarPresenter",
+    "events.Registration",
+    "events.Participant",
+    "events.SessionAttendance",
+    "events.EvaluationInvitation",
+    "events.EvaluationResponse",
+    "events.Certificate",
+    "events.OutboxMessage",
+    "events.RegistrationLogEntry",
 ]
 
 
@@ -101,3 +111,13 @@ def test_load_demo_on_a_later_day_changes_nothing():
 
     assert report.created == 0
     assert snapshot() == before
+
+
+def test_the_past_course_has_ended_whatever_day_the_loader_is_dated():
+    """Its services are told when each step happened, so they would accept a course that has not ended yet: the
+    course is dated from today when the loader is dated later."""
+    demo_load(today=dt.date(2030, 1, 1))
+
+    course = CoursePage.objects.get(slug=COURSE_SLUG)
+    assert course.end < timezone.now()
+    assert course.end.date() < dt.date(2030, 1, 1)
