@@ -167,8 +167,8 @@ class NotifyForm(forms.Form):
         label=_("Bibliotek (valgfrit)"),
         queryset=RegistrationForm.base_fields["library"].queryset,
         required=False,
-        empty_label=_("Intet valgt: besked, når alle biblioteker kan tilmelde"),
-        help_text=_("Vælg dit bibliotek for at få besked, så snart netop det kan tilmelde."),
+        empty_label=_("Intet bibliotek valgt"),
+        help_text=_("Så får du besked, så snart netop det kan tilmelde. Uden bibliotek: når alle kan."),
         error_messages={"invalid_choice": _("Vælg et bibliotek fra listen.")},
     )
     consent = forms.BooleanField(
