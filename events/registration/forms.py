@@ -168,7 +168,7 @@ class NotifyForm(forms.Form):
         queryset=RegistrationForm.base_fields["library"].queryset,
         required=False,
         empty_label=_("Intet bibliotek valgt"),
-        help_text=_("Så får du besked, så snart netop det kan tilmelde. Uden bibliotek: når alle kan."),
+        help_text=_("Med bibliotek: besked, så snart netop det kan tilmelde. Uden: når alle kan."),
         error_messages={"invalid_choice": _("Vælg et bibliotek fra listen.")},
     )
     consent = forms.BooleanField(
