@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outboxmessage',
             name='offering',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.offeringpage'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.offeringpage'),
         ),
         migrations.CreateModel(
             name='NotificationRequest',
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='oprettet')),
                 ('token_hash', models.CharField(editable=False, max_length=64)),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sendt')),
-                ('library', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.library', verbose_name='bibliotek')),
+                ('library', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.library', verbose_name='bibliotek')),
                 ('offering', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_requests', to='network.offeringpage', verbose_name='tilbud')),
             ],
             options={

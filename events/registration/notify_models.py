@@ -28,7 +28,7 @@ class NotificationRequest(LinkToken, models.Model):
         verbose_name=_("bibliotek"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,  # a library removed: told when every library may register
         related_name="+",
     )
     consent_at = models.DateTimeField(_("samtykke givet"))
