@@ -40,12 +40,14 @@ from .registration.models import (
     RegistrationLogEntry,
     SessionAttendance,
 )
+from .registration.notify_models import NotificationRequest
 
 __all__ = [
     "CourseIndexPage",
     "EvaluationInvitation",
     "EvaluationResponse",
     "EligibilityRound",
+    "NotificationRequest",
     "OutboxMessage",
     "Participant",
     "ParticipantStatus",

@@ -91,6 +91,7 @@ OUTBOX_KINDS = {
     "promoted": _("Plads fra ventelisten"),
     "reminder": _("Påmindelse"),
     "coordinator_message": _("Besked fra koordinator"),
+    "notify_open": _("Besked: tilmeldingen er åben"),
 }
 
 

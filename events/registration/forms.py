@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from network.converters import IdField
 from network.models import Library
 
+from .rounds import short_day
 from .values import ParticipantData
 
 TEXT = 150
@@ -100,10 +102,23 @@ def participant_formset(extra: int = 1):
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
-    """The 98 libraries, listed by municipality, so typing a town's first letters in the list finds it."""
+    """The 98 libraries, listed by municipality, so typing a town's first letters in the list finds it. While the
+    registration rounds let only some libraries register, the others say when they may ("(fra 8. december)")."""
+
+    # library pk → when it may register (rounds.library_openings); empty: every library may now.
+    openings: dict = {}
+    now = None
 
     def label_from_instance(self, obj):
-        return f"{obj.municipality.name} – {obj.name}"
+        label = f"{obj.municipality.name} – {obj.name}"
+        if obj.pk not in self.openings:
+            return label
+        when = self.openings[obj.pk]
+        if when is None:
+            return f"{label} ({gettext_now('ikke med i runderne')})"
+        if self.now is None or when > self.now:
+            return f"{label} ({gettext_now('fra %(day)s') % {'day': short_day(when)}})"
+        return label
 
 
 class RegistrationForm(forms.Form):
@@ -128,13 +143,43 @@ class RegistrationForm(forms.Form):
     # A field people never see: a bot that fills it in is refused.
     website = forms.CharField(required=False, label=_("Lad dette felt være tomt"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, openings=None, now=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if openings:
+            self.fields["library"].openings, self.fields["library"].now = openings, now
         self.fields["library"].widget.attrs.update(
             {"data-search-label": _("Søg bibliotek"), "data-search-placeholder": _("Fx Herning")}
         )
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class NotifyForm(forms.Form):
+    """ "Giv mig besked, når tilmeldingen åbner": an address, the consent, and the library if they wish."""
+
+    email = forms.EmailField(label=_("Din e-mail"), max_length=254, error_messages={**EMAIL_ERRORS, **too_long(254)})
+    library = LibraryChoiceField(
+        label=_("Bibliotek (valgfrit)"),
+        queryset=RegistrationForm.base_fields["library"].queryset,
+        required=False,
+        empty_label=_("Intet bibliotek valgt"),
+        help_text=_("Med bibliotek: besked, så snart netop det kan tilmelde. Uden: når alle kan."),
+        error_messages={"invalid_choice": _("Vælg et bibliotek fra listen.")},
+    )
+    consent = forms.BooleanField(
+        label=_("Gem min e-mailadresse, til tilmeldingen åbner. Den slettes, når beskeden er sendt."),
+        error_messages={"required": _("Du skal give samtykke, før vi kan gemme din e-mailadresse.")},
+    )
+    website = forms.CharField(required=False, label=_("Lad dette felt være tomt"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="notify_%s", **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     @property

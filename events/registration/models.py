@@ -365,6 +365,11 @@ class OutboxMessage(models.Model):
     registration = models.ForeignKey(
         Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # The offering of a message that belongs to no registration (a "tilmeldingen er åben" notice), so the outbox
+    # shows it to that organisation's coordinators only.
+    offering = models.ForeignKey(
+        "network.OfferingPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("type"), max_length=30)
     to_email = models.EmailField(_("modtager"), max_length=254)
     subject = models.CharField(_("emne"), max_length=200)

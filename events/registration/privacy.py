@@ -21,7 +21,7 @@ from .models import (
     Registration,
     RegistrationLogEntry,
 )
-from .selectors import outbox_messages, person_data, person_records
+from .selectors import notification_requests, outbox_messages, person_data, person_records
 from .services import log_entry_create, participants_cancel
 from .values import ACTIVE, Actor
 
@@ -112,6 +112,9 @@ def person_erase(
             )
             log_entry_create(registration=registration, action=LogAction.ERASED, actor=actor, now=now)
         changed += 1
+    # A "tell me when registration opens" request is deleted outright: it is nothing but the address.
+    deleted, _ = notification_requests(email=email, offerings=offerings).delete()
+    changed += deleted
     outbox_messages(offerings=offerings).filter(to_email=email).delete()
     return changed
 

@@ -14,7 +14,8 @@ from network.models import Library, OfferingPage
 
 from .errors import RegistrationError
 from .models import ContactStatus, Participant, Registration
-from .selectors import offering_change_deadline, offering_closes_at, offering_first_opening, offering_track_names
+from .rounds import library_may_register, offering_rounds_state
+from .selectors import offering_change_deadline, offering_closes_at, offering_track_names
 from .values import ACTIVE, Actor, ParticipantData
 
 
@@ -32,22 +33,16 @@ def check_open(offering: OfferingPage, library: Library, now: dt.datetime, *, ac
         return
     if now >= offering_closes_at(offering=offering):
         raise RegistrationError(_("Tilmeldingen er lukket."), "closed")
-    rounds = list(offering.registration_rounds.select_related("library_group"))
-    opens = offering_first_opening(offering=offering, rounds=rounds)
-    if opens and now < opens:
-        when = format_range(opens)
+    state = offering_rounds_state(offering=offering, now=now)
+    if not state.is_open:
+        when = format_range(state.opens_at)
         raise RegistrationError(_("Tilmeldingen åbner %(when)s.") % {"when": when}, "not_open")
-    if rounds:
-        open_rounds = [r for r in rounds if r.opens_at <= now]
-        if not any(r.library_group_id is None for r in open_rounds):
-            group_ids = {r.library_group_id for r in open_rounds}
-            if not library.groups.filter(pk__in=group_ids).exists():
-                later = sorted(r.opens_at for r in rounds if r.opens_at > now and r.library_group_id is None)
-                message = _("Tilmeldingen er foreløbig kun åben for udvalgte biblioteker.")
-                if later:
-                    when = format_range(later[0])
-                    message += " " + _("Alle biblioteker kan tilmelde sig fra %(when)s.") % {"when": when}
-                raise RegistrationError(message, "not_eligible")
+    if not library_may_register(state=state, library=library):
+        message = _("Tilmeldingen er foreløbig kun åben for udvalgte biblioteker.")
+        if state.all_from:
+            when = format_range(state.all_from)
+            message += " " + _("Alle biblioteker kan tilmelde sig fra %(when)s.") % {"when": when}
+        raise RegistrationError(message, "not_eligible")
 
 
 def check_participants(participants: list[ParticipantData], offering: OfferingPage, now: dt.datetime) -> None:

@@ -26,6 +26,7 @@ from .models import (
     RegistrationLogEntry,
     SessionAttendance,
 )
+from .notify_models import NotificationRequest
 
 
 @dataclasses.dataclass(frozen=True)
@@ -321,7 +322,9 @@ def editable_offerings(user) -> QuerySet[OfferingPage]:
 def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[OutboxMessage]:
     """The e-mails about registrations for `offerings` (None: every e-mail, also those whose offering is gone)."""
     messages = OutboxMessage.objects.all()
-    return messages if offerings is None else messages.filter(registration__offering__in=offerings)
+    if offerings is None:
+        return messages
+    return messages.filter(Q(registration__offering__in=offerings) | Q(offering__in=offerings))
 
 
 def registrations_overview(*, offerings) -> dict:
@@ -423,7 +426,20 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
             }
             for r in contacts
         ],
+        "besked_om_tilmelding": [
+            {
+                "tilbud": n.offering.title,
+                "bibliotek": n.library.name if n.library else "",
+                "oprettet": timezone.localtime(n.created_at).isoformat(),
+            }
+            for n in notification_requests(email=email, offerings=offerings).select_related("offering", "library")
+        ],
     }
+
+
+def notification_requests(*, email: str, offerings: QuerySet[OfferingPage] | None) -> QuerySet[NotificationRequest]:
+    requests = NotificationRequest.objects.filter(email=email)
+    return requests if offerings is None else requests.filter(offering__in=offerings)
 
 
 # --- The cards of a listing ----------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import evaluation_views, views
+from . import evaluation_views, notify_views, views
 
 # The manage and confirmation links carry their token in the query string (`?adgang=`), which the views move into the
 # session; the two routes with the token in the path keep links in e-mails sent before working.
 urlpatterns = [
     path("<id:page_id>/", views.register, name="registration_form"),
+    path("<id:page_id>/besked/", notify_views.notify_request, name="registration_notify"),
+    path("besked/slet/", notify_views.notify_unsubscribe, name="registration_notify_unsubscribe"),
     path("<uuid:public_id>/", views.manage, name="registration_manage"),
     path("deltager/<id:participant_id>/", views.participant_page, name="registration_participant"),
     path("evaluering/<id:invitation_id>/", evaluation_views.evaluation, name="registration_evaluation"),

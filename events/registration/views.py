@@ -28,6 +28,7 @@ from .errors import RegistrationError
 from .forms import CancelForm, ParticipantForm, RegistrationForm, error_summary, participant_formset
 from .landscape import landscape_context
 from .models import ContactStatus, ParticipantStatus
+from .rounds import library_openings, offering_rounds_state
 from .schedule import offering_days
 from .services import participants_add, participants_cancel, registration_confirm, registration_create
 
@@ -134,11 +135,12 @@ def register(request, page_id: int):
     formset_class = participant_formset(extra=rows)
     status = 200
     if request.method == "POST":
-        form = RegistrationForm(request.POST)
+        marks = _library_marks(offering)
+        form = RegistrationForm(request.POST, **marks)
         tracks = selectors.offering_track_names(offering=offering)
         formset = formset_class(request.POST, prefix="participants", form_kwargs={"tracks": tracks})
         if form.is_bot:
-            form = RegistrationForm(request.POST)
+            form = RegistrationForm(request.POST, **marks)
             form.add_error(None, _("Formularen kunne ikke sendes. Prøv igen, eller kontakt arrangøren."))
             status = 400
         elif ratelimit.exceeded(request, request.POST.get("contact_email", "")):
@@ -171,16 +173,24 @@ def register(request, page_id: int):
         page = _empty_form_page(request, offering, rows)
         if page is not None:
             return page
-        form = RegistrationForm()
+        form = RegistrationForm(**_library_marks(offering))
         tracks = selectors.offering_track_names(offering=offering)  # not before: the cached page has them
         formset = formset_class(prefix="participants", form_kwargs={"tracks": tracks})
     availability = selectors.offering_availability(offering=offering)
     return _form_page(request, offering, form, formset, availability, status=status)
 
 
+def _library_marks(offering) -> dict:
+    """The form's library list marks those the rounds do not yet let register (rounds.library_openings)."""
+    state = offering_rounds_state(offering=offering, now=timezone.now())
+    return {"openings": library_openings(state=state), "now": state.now}
+
+
 def _form_page(request, offering, form, formset, availability, *, status=200, slots=False):
     """The form page. With `slots`, the seats and the CSRF token are left as markers for `_empty_form_page`."""
+    rounds = offering_rounds_state(offering=offering, now=timezone.now())
     context = {
+        "rounds_summary": rounds.summary(),
         "page": offering,
         "offering": offering,
         "availability": availability,
@@ -189,7 +199,9 @@ def _form_page(request, offering, form, formset, availability, *, status=200, sl
         # per content generation (a publish, a library changed), language and number of rows.
         "form_cache_key": None
         if form.is_bound
-        else cache_key("registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request)),
+        else cache_key(
+            "registration-form", content_generation(), offering.pk, request.LANGUAGE_CODE, _rows(request), rounds.phase
+        ),
         "form": form,
         "formset": formset,
         "errors": error_summary(form, formset),
@@ -216,10 +228,11 @@ def _empty_form_page(request, offering, rows: int) -> HttpResponse | None:
     key = cache_key(
         "registration-page", content_generation(), offering.pk, request.LANGUAGE_CODE, request.scheme,
         request.get_host(), query, availability.state,
+        offering_rounds_state(offering=offering, now=timezone.now()).phase,
     )  # fmt: skip
     page = cache.get(key)
     if page is None:
-        form = RegistrationForm()
+        form = RegistrationForm(**_library_marks(offering))
         tracks = {"tracks": selectors.offering_track_names(offering=offering)}
         formset = participant_formset(extra=rows)(prefix="participants", form_kwargs=tracks)
         page = _form_page(request, offering, form, formset, availability, slots=True).content.decode()
