@@ -32,9 +32,10 @@ def test_a_coordinator_opens_the_report_reads_it_without_violations_and_prints_i
     assert page.locator("[data-figure=offerings]").count() == 1
     assert describe(axe_violations(page)) == ""
     page.get_by_label("Fra").fill("2020-01-01")
+    page.get_by_label("Til og med").fill("2030-12-31")
     page.get_by_role("button", name="Vis", exact=True).click()
     page.wait_for_load_state("networkidle")
-    assert "fra=2020-01-01" in page.url
+    assert "fra=2020-01-01" in page.url and "til=2030-12-31" in page.url
     assert describe(axe_violations(page)) == ""
     if SHOTS:
         page.screenshot(path=str(SHOTS / "funders-screen.png"), full_page=True)
