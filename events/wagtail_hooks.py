@@ -180,6 +180,13 @@ def registration_menu_item():
             order=150,
         ),
         RegistrationMenuItem(
+            _("Rapport til bevillingsgivere"),
+            reverse("registration_admin:funders"),
+            name="registration-funders",
+            icon_name="doc-full",
+            order=170,
+        ),
+        RegistrationMenuItem(
             _("Udbakke"),
             reverse("udbakke:index"),
             name="registration-outbox",

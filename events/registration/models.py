@@ -165,6 +165,9 @@ class Participant(LinkToken, models.Model):
     anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
     # The participant's own page: a 256-bit token sent in the e-mail about their seat, stored only as its hash.
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Who this is once the address is gone: a random key shared by the rows of one address, set when they are
+    # anonymised, so the funders' report still counts people once (`privacy.person_keys_assign`).
+    person_key = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("deltager")

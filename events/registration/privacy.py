@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from network.models import OfferingPage
@@ -26,6 +28,8 @@ from .services import log_entry_create, participants_cancel
 from .values import ACTIVE, Actor
 
 ANONYMOUS = "Anonymiseret"
+PERSON_KEY_BYTES = 16
+BATCH = 500
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -46,6 +50,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
     if not ids:
         return 0
     with transaction.atomic():
+        person_keys_assign(participants=Participant.objects.filter(registration_id__in=ids))
         Participant.objects.filter(registration_id__in=ids).update(
             name=ANONYMOUS, email="", job_title="", needs="", token_hash="", anonymised_at=now
         )
@@ -60,6 +65,32 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
             for pk in ids
         )
     return len(ids)
+
+
+def person_keys_assign(*, participants: QuerySet[Participant]) -> int:
+    """Give every address among `participants` a person key before the address goes, and the same key to every other
+    row of that address (any case), so people are counted once after anonymisation as they were before. A key
+    already given to the address is reused; new ones are random, so nothing leads from a key back to an address.
+    Returns the number of rows given a key."""
+    addresses = set(
+        participants.exclude(email="").annotate(address=Lower("email")).values_list("address", flat=True).distinct()
+    )
+    if not addresses:
+        return 0
+    ordered = sorted(addresses)
+    keys: dict[str, str] = {}
+    rows: list[Participant] = []
+    for first in range(0, len(ordered), BATCH):
+        batch = ordered[first : first + BATCH]
+        same = Participant.objects.annotate(address=Lower("email")).filter(address__in=batch)
+        for pk, address, key in same.values_list("pk", "address", "person_key").order_by("pk"):
+            if key:
+                keys.setdefault(address, key)
+            rows.append(Participant(pk=pk, person_key=address))  # the address for now, replaced by its key below
+    for row in rows:
+        row.person_key = keys.setdefault(row.person_key, secrets.token_hex(PERSON_KEY_BYTES))
+    Participant.objects.bulk_update(rows, ["person_key"], batch_size=BATCH)
+    return len(rows)
 
 
 def person_export(*, email: str, actor: Actor, offerings: QuerySet[OfferingPage] | None = None) -> dict:
@@ -86,6 +117,10 @@ def person_erase(
         return 0
     changed = 0
     participants, contacts = person_records(email=email, offerings=offerings)
+    # The person's key leaves the rows anonymised earlier too, so nothing links them to each other any more.
+    keys = set(participants.exclude(person_key="").values_list("person_key", flat=True))
+    if keys:
+        Participant.objects.filter(person_key__in=keys).update(person_key="")
     for participant in list(participants.select_related("registration")):
         if participant.status in ACTIVE and participant.offering.end > now:
             participants_cancel(
@@ -93,7 +128,7 @@ def person_erase(
             )
         with transaction.atomic():
             Participant.objects.filter(pk=participant.pk).update(
-                name=ANONYMOUS, email="", job_title="", needs="", token_hash="", anonymised_at=now
+                name=ANONYMOUS, email="", job_title="", needs="", token_hash="", person_key="", anonymised_at=now
             )
             _expire_certificates(Certificate.objects.filter(participant=participant.pk), now)
             _end_evaluation_links(EvaluationInvitation.objects.filter(participant=participant.pk))

@@ -91,6 +91,7 @@ print(json.dumps({"sessions": sessions, "urls": {
     "landscape": ("bench-koordinator", reverse("registration_admin:landscape", args=[library.pk])),
     "explorer": ("bench-koordinator", reverse("wagtailadmin_explore", args=[sections[0].pk])),
     "page_editor": ("bench-koordinator", reverse("wagtailadmin_pages:edit", args=[course.pk])),
+    "funders_report": ("bench-koordinator", reverse("registration_admin:funders_report", args=[sections[0].pk])),
 }}))
 """
 

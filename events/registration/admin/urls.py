@@ -4,6 +4,7 @@ from django.urls import path
 
 from .attendance import AttendanceView
 from .evaluation import EvaluationExportView, EvaluationResultsView
+from .funders import FundersIndexView, FundersReportView
 from .landscapes import LandscapeIndexView, LibraryLandscapeView
 from .offering import (
     AddParticipantView,
@@ -22,6 +23,8 @@ urlpatterns = [
     path("persondata/", PersonDataView.as_view(), name="person"),
     path("kompetencelandskaber/", LandscapeIndexView.as_view(), name="landscapes"),
     path("kompetencelandskaber/<id:library_id>/", LibraryLandscapeView.as_view(), name="landscape"),
+    path("bevillingsrapport/", FundersIndexView.as_view(), name="funders"),
+    path("bevillingsrapport/<id:initiative_id>/", FundersReportView.as_view(), name="funders_report"),
     path("udbakke-proev-igen/", OutboxRetryView.as_view(), name="outbox_retry"),
     path("<id:page_id>/", OfferingRegistrationsView.as_view(), name="offering"),
     path("<id:page_id>/tilmeld/", AddParticipantView.as_view(), name="add"),
