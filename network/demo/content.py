@@ -50,6 +50,7 @@ from network.services import (
 )
 from webinars.models import WebinarPage, WebinarPresenter
 
+from .experiments import load_experiments
 from .site import site_ensure_structure
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -236,6 +237,8 @@ class DemoLoader:
         self.load_about_pages()
         self.load_groups_and_users()
         self.load_registrations()
+        if course := CoursePage.objects.filter(slug="kompetenceforloeb-efteraarshold").first():
+            self.report.created += load_experiments(course)
         return self.report
 
     def load_themes(self):
