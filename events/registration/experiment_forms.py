@@ -49,7 +49,7 @@ class ExperimentForm(forms.Form):
         label=_("Fil (valgfri)"),
         help_text=_("PDF, billede eller Office-dokument."),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
     remove_file = forms.BooleanField(label=_("Fjern den vedhæftede fil"), required=False)
 
@@ -61,7 +61,6 @@ class ExperimentForm(forms.Form):
             del self.fields["team"]
         if not has_file:
             del self.fields["remove_file"]
-        self.fields["file"].widget = forms.FileInput(attrs={"accept": ACCEPT})
 
 
 def experiment_form(*, participant, entry, data=None, files=None) -> ExperimentForm:

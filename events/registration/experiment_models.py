@@ -5,6 +5,7 @@ events/models.py, as registration's models are; the rules live in `experiments`.
 from __future__ import annotations
 
 import os
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -40,6 +41,13 @@ def experiment_storage() -> ExperimentStorage:
     return ExperimentStorage()
 
 
+def experiment_file_path(instance, filename: str) -> str:
+    """A random name (with the file's extension) in a folder per month: the stored name tells nothing of the file
+    or its author; the name it was uploaded with is kept in `file_name` for the download."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
 class Experiment(models.Model):
     """One participant's (or one library team's) experiment for one activity of a course.
 
@@ -68,7 +76,9 @@ class Experiment(models.Model):
     tried = models.CharField(_("Hvad prøvede I?"), max_length=TRIED_MAX)
     with_whom = models.CharField(_("Med hvem?"), max_length=WITH_WHOM_MAX, blank=True)
     learned = models.CharField(_("Hvad lærte I?"), max_length=LEARNED_MAX, blank=True)
-    file = models.FileField(_("fil"), storage=experiment_storage, upload_to="%Y/%m/", max_length=200, blank=True)
+    file = models.FileField(
+        _("fil"), storage=experiment_storage, upload_to=experiment_file_path, max_length=200, blank=True
+    )
     # The name the file had on the participant's computer, for the download; the stored name is random.
     file_name = models.CharField(_("filnavn"), max_length=120, blank=True)
     file_type = models.CharField(_("filtype"), max_length=100, blank=True)

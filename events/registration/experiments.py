@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,28 +133,43 @@ def experiment_save(
     _check_text(text)
     team = _team(participant, activity, team_ids or [])
     content_type = file_check(upload) if upload is not None else ""
-    with transaction.atomic():
-        experiment = Experiment.objects.select_for_update().filter(author=participant, activity=activity).first()
-        if experiment is None:
-            experiment = Experiment(offering_id=participant.offering_id, activity=activity, author=participant)
-        old_file = experiment.file.name if experiment.file and (upload is not None or remove_file) else ""
-        experiment.tried = text.tried.strip()
-        experiment.with_whom = text.with_whom.strip()
-        experiment.learned = text.learned.strip()
-        experiment.updated_at = now
-        if upload is not None:
-            experiment.file.save(upload.name, upload, save=False)
-            experiment.file_name = display_name(upload.name)
-            experiment.file_type = content_type
-            experiment.file_size = upload.size
-        elif remove_file:
-            experiment.file = ""
-            experiment.file_name = experiment.file_type = ""
-            experiment.file_size = None
-        experiment.save()
-        experiment.team.set(team)
-        if old_file:
-            transaction.on_commit(lambda: Experiment.file.field.storage.delete(old_file))
+    storage = Experiment.file.field.storage
+    new_file = ""
+    try:
+        with transaction.atomic():
+            experiment = Experiment.objects.select_for_update().filter(author=participant, activity=activity).first()
+            if experiment is None:
+                experiment = Experiment(offering_id=participant.offering_id, activity=activity, author=participant)
+            old_file = experiment.file.name if experiment.file and (upload is not None or remove_file) else ""
+            experiment.tried = text.tried.strip()
+            experiment.with_whom = text.with_whom.strip()
+            experiment.learned = text.learned.strip()
+            experiment.updated_at = now
+            if upload is not None:
+                experiment.file.save(upload.name, upload, save=False)
+                new_file = experiment.file.name
+                experiment.file_name = display_name(upload.name)
+                experiment.file_type = content_type
+                experiment.file_size = upload.size
+            elif remove_file:
+                experiment.file = ""
+                experiment.file_name = experiment.file_type = ""
+                experiment.file_size = None
+            experiment.save()
+            experiment.team.set(team)
+            if old_file:
+                transaction.on_commit(lambda: storage.delete(old_file))
+    except IntegrityError as error:
+        # The same experiment sent twice at once: the second finds the first's row only after its insert fails.
+        if new_file:
+            storage.delete(new_file)
+        raise RegistrationError(
+            _("Eksperimentet blev gemt fra et andet vindue. Prøv igen."), "experiment_conflict"
+        ) from error
+    except Exception:
+        if new_file:
+            storage.delete(new_file)
+        raise
     return experiment
 
 

@@ -12,7 +12,7 @@ import pytest
 from events.registration.experiment_models import Experiment
 from events.registration.experiments import ExperimentText, experiment_save
 from tests.browser.axe import axe_violations, describe, require_axe
-from tests.browser.printing import assert_a4_pdf
+from tests.browser.printing import assert_a4_pdf, assert_prints_cleanly
 from tests.events.registration import conftest as registration_fixtures
 from tests.events.registration import experiment_fixtures
 
@@ -107,4 +107,5 @@ def test_the_coordinator_prints_the_handout_on_a4(live_server, page, experiment_
     assert page.locator(".experiment-handout__item").count() == 2
     _no_violations(page)
     shoot(page, "handout-1280")
+    assert_prints_cleanly(page)
     assert len(assert_a4_pdf(page)) >= 1

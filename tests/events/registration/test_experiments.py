@@ -145,6 +145,7 @@ def test_a_participant_writes_the_experiment_on_the_own_page_with_a_file(client,
     path = experiment.file.path
     assert path.startswith(os.fspath(settings.EXPERIMENT_FILES_ROOT)) and os.path.exists(path)
     assert not path.startswith(os.fspath(settings.MEDIA_ROOT))  # never where the proxy serves files to anyone
+    assert "forsoeg" not in os.path.basename(path)  # the stored name is random; the download keeps the own name
     page = client.get(response["Location"]).content.decode()
     assert TEXT.learned in page and "Dit eksperiment er gemt." in page
     download = client.get(reverse("registration_experiment_file", args=[seats["Anna"].pk, experiment.pk]))

@@ -115,4 +115,4 @@ def test_the_list_and_the_handout_cost_a_fixed_number_of_queries(
 
 
 QUERIES_LIST = 15
-QUERIES_PRINT = 0
+QUERIES_PRINT = 20
