@@ -24,7 +24,7 @@ SCREENS = {
     "offering": ("coordinator_client", 20),
     "offering_csv": ("coordinator_client", 11),
     "offering_xlsx": ("coordinator_client", 12),
-    "person_lookup": ("officer_client", 10),
+    "person_lookup": ("officer_client", 11),  # with the person's experiments (registration.experiments)
     "landscape": ("coordinator_client", 12),  # the offerings, then their themes (registration.landscape)
     "explorer": ("coordinator_client", 35),
     "page_editor": ("coordinator_client", 40),
