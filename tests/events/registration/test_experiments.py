@@ -25,9 +25,11 @@ TEXT = ExperimentText(tried="Vi lavede en bogcafé med 7. klasse.", with_whom="S
 
 
 def file_status(client, participant, experiment) -> int:
-    """The status of fetching the experiment's file from the participant's own page (the file closed after)."""
+    """The status of fetching the experiment's file from the participant's own page. A file is read to its end,
+    which closes it the test client's way (response.close() would also close the test's database connection)."""
     response = client.get(reverse("registration_experiment_file", args=[participant.pk, experiment.pk]))
-    response.close()
+    if response.streaming:
+        b"".join(response.streaming_content)
     return response.status_code
 
 
@@ -237,6 +239,13 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_in_danish(client, exper
     assert not Experiment.objects.exists()
 
 
+def test_an_empty_file_is_refused(experiment_course, seats):
+    with pytest.raises(RegistrationError) as refused:
+        save(seats["Anna"], experiment_course, upload=upload(content=b""))
+    assert refused.value.code == "file_empty"
+    assert not Experiment.objects.exists()
+
+
 def test_a_refused_file_leaves_an_earlier_experiment_as_it_was(experiment_course, seats):
     save(seats["Anna"], experiment_course, upload=upload())
     with pytest.raises(RegistrationError):
@@ -255,6 +264,18 @@ def test_a_team_is_made_of_colleagues_from_the_same_library(experiment_course, s
         save(seats["Anna"], experiment_course, team_ids=[seats["Cai"].pk])  # Ballerup, not Herning
     assert refused.value.code == "experiment_team"
     assert list(Experiment.objects.get().team.all()) == [seats["Bo"]]
+
+
+def test_the_form_refuses_a_team_member_not_offered_and_an_activity_of_another_course(
+    client, experiment_course, seats, course
+):
+    open_own_page(client, seats["Anna"])
+    data = form_data(experiment_course, team=[seats["Cai"].pk])  # Ballerup: not among Anna's colleagues
+    response = client.post(experiment_url(seats["Anna"], experiment_course), data)
+    assert response.status_code == 400 and "Vælg kolleger fra listen." in response.content.decode()
+    other = reverse("registration_experiment", args=[seats["Anna"].pk, activity_of(course).pk])
+    assert client.post(other, form_data(experiment_course)).status_code == 404
+    assert not Experiment.objects.exists()
 
 
 def test_a_team_member_sees_the_teams_experiment_and_may_not_write_another(client, experiment_course, seats):
