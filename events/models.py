@@ -31,6 +31,7 @@ from network.models import (
 # Registration's models live in events/registration/models.py (and evaluation_models.py) and belong to this app:
 # these imports register them.
 from .registration.evaluation_models import EvaluationInvitation, EvaluationResponse
+from .registration.experiment_models import Experiment
 from .registration.models import (
     EligibilityRound,
     OutboxMessage,
@@ -48,6 +49,7 @@ __all__ = [
     "EvaluationResponse",
     "EligibilityRound",
     "NotificationRequest",
+    "Experiment",
     "OutboxMessage",
     "Participant",
     "ParticipantStatus",
@@ -200,8 +202,18 @@ class CoursePage(OfferingPage):
         ),
     )
 
+    experiments_shared = models.BooleanField(
+        _("Deltagerne kan læse hinandens eksperimenter"),
+        default=False,
+        help_text=_("Hver deltager ser de andres eksperimenter på sin egen side, med navn og bibliotek."),
+    )
+
     base_form_class = CoursePageForm
-    registration_panels = [*OfferingPage.registration_panels, FieldPanel("certificate_share")]
+    registration_panels = [
+        *OfferingPage.registration_panels,
+        FieldPanel("certificate_share"),
+        FieldPanel("experiments_shared"),
+    ]
     content_panels = [
         *OfferingPage.content_panels,
         MultiFieldPanel(

@@ -61,8 +61,9 @@ def transactional_event(transactional_site):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploaded images and documents go to a temporary directory."""
+    """Uploaded images, documents and experiment files go to a temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EXPERIMENT_FILES_ROOT = tmp_path / "experiments"
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from network.models import OfferingPage
 
 from .evaluation_models import EvaluationInvitation
+from .experiments import experiments_erase
 from .models import (
     Certificate,
     LogAction,
@@ -59,6 +60,7 @@ def registrations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
         )
         _expire_certificates(Certificate.objects.filter(participant__registration_id__in=ids), now)
         _end_evaluation_links(EvaluationInvitation.objects.filter(participant__registration_id__in=ids))
+        experiments_erase(participants=Participant.objects.filter(registration_id__in=ids))
         OutboxMessage.objects.filter(registration_id__in=ids).delete()
         RegistrationLogEntry.objects.bulk_create(
             RegistrationLogEntry(registration_id=pk, action=LogAction.ANONYMISED, actor_role="system", created_at=now)
@@ -132,6 +134,7 @@ def person_erase(
             )
             _expire_certificates(Certificate.objects.filter(participant=participant.pk), now)
             _end_evaluation_links(EvaluationInvitation.objects.filter(participant=participant.pk))
+            experiments_erase(participants=[participant.pk])
             log_entry_create(
                 registration=participant.registration,
                 action=LogAction.ERASED,

@@ -14,6 +14,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, OfferingTrack, Region, Status
 
+from .experiments import person_experiments
 from .models import (
     ContactStatus,
     EligibilityRound,
@@ -434,6 +435,7 @@ def person_data(*, email: str, offerings: QuerySet[OfferingPage] | None = None) 
             }
             for n in notification_requests(email=email, offerings=offerings).select_related("offering", "library")
         ],
+        "eksperimenter": person_experiments(participants),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evaluation_views, notify_views, views
+from . import evaluation_views, experiment_views, notify_views, views
 
 # The manage and confirmation links carry their token in the query string (`?adgang=`), which the views move into the
 # session; the two routes with the token in the path keep links in e-mails sent before working.
@@ -10,6 +10,16 @@ urlpatterns = [
     path("besked/slet/", notify_views.notify_unsubscribe, name="registration_notify_unsubscribe"),
     path("<uuid:public_id>/", views.manage, name="registration_manage"),
     path("deltager/<id:participant_id>/", views.participant_page, name="registration_participant"),
+    path(
+        "deltager/<id:participant_id>/eksperiment/<id:activity_id>/",
+        experiment_views.experiment_submit,
+        name="registration_experiment",
+    ),
+    path(
+        "deltager/<id:participant_id>/eksperiment/fil/<id:experiment_id>/",
+        experiment_views.experiment_file,
+        name="registration_experiment_file",
+    ),
     path("evaluering/<id:invitation_id>/", evaluation_views.evaluation, name="registration_evaluation"),
     path("<uuid:public_id>/kompetencelandskab/", views.landscape, name="registration_landscape"),
     path("<uuid:public_id>/bekraeft/", views.confirm, name="registration_confirm"),

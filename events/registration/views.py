@@ -21,7 +21,7 @@ from network.caching import TTL as CACHE_TTL
 from network.caching import cache_key, content_generation
 from network.models import OfferingPage
 
-from . import confirmation, own_page, ratelimit, selectors
+from . import confirmation, experiment_forms, own_page, ratelimit, selectors
 from .certificate_pdf import certificate_pdf
 from .corrections import CORRECTED_FIELDS, participant_correct
 from .errors import RegistrationError
@@ -456,6 +456,7 @@ def participant_page(request, participant_id: int):
     if participant is None or not confirmation.participant_access_granted(request, participant):
         return _link_invalid(request)
     context = own_page.participant_page_context(participant=participant, now=timezone.now())
+    context = experiment_forms.own_page_context(participant=participant, context=context, now=timezone.now())
     return _private(render(request, "registration/participant.html", context))
 
 

@@ -51,6 +51,7 @@ from network.services import (
 )
 from webinars.models import WebinarPage, WebinarPresenter
 
+from .experiments import load_experiments
 from .site import site_ensure_structure
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -238,6 +239,8 @@ class DemoLoader:
         self.load_groups_and_users()
         self.load_registrations()
         after_course_load(self)
+        if course := CoursePage.objects.filter(slug="kompetenceforloeb-efteraarshold").first():
+            self.report.created += load_experiments(course)
         return self.report
 
     def load_themes(self):

@@ -178,6 +178,10 @@ REGISTRATION_RATE_LIMIT_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_LIMIT_
 REGISTRATION_PRIVACY_NOTICE_VERSION = "2026-11"
 # Minutes the seats of a contact who has not yet confirmed the e-mail address (a link) are held; then they are freed.
 REGISTRATION_HOLD_MINUTES = int(os.environ.get("REGISTRATION_HOLD_MINUTES", "60"))
+# Experiments between course days (events.registration.experiments): the largest file a participant may attach, and
+# where the files are kept: outside MEDIA_ROOT, which the proxy serves to anyone; only our views hand them out.
+EXPERIMENT_FILE_MAX_BYTES = int(os.environ.get("EXPERIMENT_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+EXPERIMENT_FILES_ROOT = Path(os.environ.get("EXPERIMENT_FILES_ROOT", BASE_DIR / "var" / "experiments"))
 # Test-only switch: False lets the concurrency test show that, without the lock, seats are overbooked.
 REGISTRATION_LOCKING = True
 # Seconds a change waits for its offering's lock (PostgreSQL) before the visitor is asked to try again; 0: no limit.

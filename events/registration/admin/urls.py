@@ -4,6 +4,7 @@ from django.urls import path
 
 from .attendance import AttendanceView
 from .evaluation import EvaluationExportView, EvaluationResultsView
+from .experiments import ExperimentFileView, ExperimentListView, ExperimentPrintView
 from .funders import FundersIndexView, FundersReportView
 from .landscapes import LandscapeIndexView, LibraryLandscapeView
 from .offering import (
@@ -30,6 +31,9 @@ urlpatterns = [
     path("<id:page_id>/tilmeld/", AddParticipantView.as_view(), name="add"),
     path("<id:page_id>/skriv/", MessageParticipantsView.as_view(), name="message"),
     path("<id:page_id>/fremmoede/", AttendanceView.as_view(), name="attendance"),
+    path("<id:page_id>/eksperimenter/", ExperimentListView.as_view(), name="experiments"),
+    path("<id:page_id>/eksperimenter/udskrift/", ExperimentPrintView.as_view(), name="experiments_print"),
+    path("<id:page_id>/eksperimenter/<id:experiment_id>/fil/", ExperimentFileView.as_view(), name="experiment_file"),
     path("<id:page_id>/evaluering/", EvaluationResultsView.as_view(), name="evaluation"),
     path("<id:page_id>/evaluering/csv/", EvaluationExportView.as_view(), name="evaluation_csv"),
     path("<id:page_id>/deltager/<id:participant_id>/afmeld/", CancelParticipantView.as_view(), name="cancel"),

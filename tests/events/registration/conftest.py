@@ -85,3 +85,7 @@ def course(initiative):
             CourseSessionFactory.build(title="Kursusgang 2", date=start + dt.timedelta(days=28)),
         ],
     )
+
+
+# The experiment tests' course and participants (tests/events/registration/experiment_fixtures.py).
+from .experiment_fixtures import experiment_course, seats  # noqa: E402, F401

@@ -24,7 +24,8 @@ SCREENS = {
     "offering": ("coordinator_client", 20),
     "offering_csv": ("coordinator_client", 11),
     "offering_xlsx": ("coordinator_client", 12),
-    "person_lookup": ("officer_client", 11),  # and the notify-me requests (selectors.notification_requests)
+    # with the notify-me requests (selectors.notification_requests) and the experiments (registration.experiments)
+    "person_lookup": ("officer_client", 12),
     "landscape": ("coordinator_client", 12),  # the offerings, then their themes (registration.landscape)
     "explorer": ("coordinator_client", 35),
     "page_editor": ("coordinator_client", 40),
