@@ -38,12 +38,12 @@ def certificate_candidates(course: CoursePage):
             registration__contact_status=ContactStatus.CONFIRMED,
         )
         .annotate(days_attended=attended)
-        .filter(days_attended__gte=_days_needed(days, course.certificate_share))
+        .filter(days_attended__gte=days_needed(days, course.certificate_share))
         .select_related("registration__offering", "registration__library")
     )
 
 
-def _days_needed(days: int, share: int) -> int:
+def days_needed(days: int, share: int) -> int:
     """The course days a participant must have attended: `share` percent of `days`, rounded up."""
     return -(-days * share // 100)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from events.models import CoursePage
+from events.models import CourseDayKind, CoursePage
 
-from .models import Certificate, Participant, ParticipantStatus
+from .certificates import days_needed
+from .models import Certificate, Participant, ParticipantStatus, SessionAttendance
 from .selectors import waiting_positions
 
 CERTIFICATE_CODE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}")
@@ -59,4 +60,23 @@ def participant_page_context(*, participant: Participant, now: dt.datetime) -> d
         "position": position,
         "certificate": certificate if certificate and not certificate.is_expired else None,
         "ended": offering.end <= now,
+        "attendance_short": _attendance_short(participant, offering, steps, certificate, now),
     }
+
+
+def _attendance_short(participant, offering, steps, certificate, now) -> dict | None:
+    """Once the course has ended and attendance is recorded for every course day: the days attended, of how many, and
+    the days a certificate needs, when they fall short; else None (the page says the certificate is on its way)."""
+    if certificate or offering.end > now or participant.status != ParticipantStatus.CONFIRMED:
+        return None
+    days = [step.pk for step in steps if step.kind == CourseDayKind.COURSE_DAY]
+    if not days:
+        return None
+    cells = dict(
+        SessionAttendance.objects.filter(participant=participant, session__in=days).values_list("session", "attended")
+    )
+    needed = days_needed(len(days), offering.certificate_share)
+    attended = sum(cells.values())
+    if len(cells) < len(days) or attended >= needed:
+        return None
+    return {"attended": attended, "days": len(days), "needed": needed}

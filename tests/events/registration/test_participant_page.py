@@ -9,6 +9,7 @@ import re
 from django.core import mail
 
 import pytest
+import time_machine
 
 from events.registration.certificates import certificates_issue
 from events.registration.models import Participant
@@ -110,6 +111,31 @@ def test_the_certificate_shows_on_the_page_once_issued(seated, client, course, s
     text = client.get(f"/tilmelding/deltager/{pk}/").content.decode()
     assert 'data-certificate="issued"' in text
     assert f"/kursusbevis/{certificate.code}/pdf/" in text
+
+
+def test_a_participant_who_missed_a_day_is_told_no_certificate_comes_and_why(seated, client, course, superuser):
+    path, pk, _token = own_link(message_to("deltager1@example.org"))
+    other = own_link(message_to("deltager2@example.org"))[1]
+    day1, day2 = course_days(course=course)
+    attendance_record(
+        course=course, attended={(pk, day1.pk), (other, day1.pk), (other, day2.pk)}, actor=Actor.coordinator(superuser)
+    )
+    after = course.end + dt.timedelta(days=1)
+    certificates_issue(course=course, now=after)
+    with time_machine.travel(after, tick=False):
+        client.get(path)
+        text = client.get(f"/tilmelding/deltager/{pk}/").content.decode()
+    assert 'data-certificate="pending"' not in text
+    assert "du var med på 1 af 2 kursusgange, og beviset kræver 2" in text
+
+
+def test_before_attendance_is_recorded_the_certificate_is_said_to_come(seated, client, course):
+    path, pk, _token = own_link(message_to("deltager1@example.org"))
+    with time_machine.travel(course.end + dt.timedelta(days=1), tick=False):
+        client.get(path)
+        text = client.get(f"/tilmelding/deltager/{pk}/").content.decode()
+    assert 'data-certificate="pending"' in text
+    assert 'data-certificate="not-earned"' not in text
 
 
 def test_the_page_in_english(seated, client):
