@@ -9,8 +9,6 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.permission_policies.pages import PagePermissionPolicy
-
 from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, OfferingTrack, Region, Status
 
@@ -26,6 +24,7 @@ from .models import (
     RegistrationLogEntry,
     SessionAttendance,
 )
+from .scope import editable_scope
 
 
 @dataclasses.dataclass(frozen=True)
@@ -312,10 +311,9 @@ def attendance_rows(*, course: CoursePage, days: list[CourseSession]) -> list[tu
 
 
 def editable_offerings(user) -> QuerySet[OfferingPage]:
-    """The offerings whose page `user` may edit (Wagtail's page permissions), as one subquery: what a coordinator
-    sees of registrations, the outbox and one person's data."""
-    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return OfferingPage.objects.filter(pk__in=pages.values("pk"))
+    """The offerings whose page `user` may edit (Wagtail's page permissions, as path ranges: `scope.py`): what a
+    coordinator sees of registrations, the outbox and one person's data."""
+    return editable_scope(user).offerings()
 
 
 def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[OutboxMessage]:
