@@ -348,15 +348,19 @@ def registrations_overview(*, offerings) -> dict:
                 "confirmed": row["total"],
             }
         )
-    per_offering = offerings.filter(
-        Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk")))
-    ).order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
     return {
         "per_library": rows,
         "per_region": [{"region": label, "confirmed": by_region.get(value, 0)} for value, label in Region.choices],
-        "per_offering": per_offering,  # a queryset: the view shows one page of it
+        "per_offering": overview_offerings(offerings=offerings),  # a queryset: the view shows one page of it
         "total": sum(by_region.values()),
     }
+
+
+def overview_offerings(*, offerings) -> QuerySet[OfferingPage]:
+    """The offerings that take or have had registrations, the newest first: what a coordinator is working on now."""
+    return offerings.filter(
+        Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk")))
+    ).order_by("-start", "-pk")
 
 
 def offering_participant_counts(offerings: QuerySet[OfferingPage]) -> QuerySet[OfferingPage]:
