@@ -9,8 +9,6 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.permission_policies.pages import PagePermissionPolicy
-
 from events.models import CourseDayKind, CoursePage, CourseSession
 from network.models import OfferingPage, OfferingTrack, Region, Status
 
@@ -28,6 +26,7 @@ from .models import (
     SessionAttendance,
 )
 from .notify_models import NotificationRequest
+from .scope import editable_scope
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,10 +313,9 @@ def attendance_rows(*, course: CoursePage, days: list[CourseSession]) -> list[tu
 
 
 def editable_offerings(user) -> QuerySet[OfferingPage]:
-    """The offerings whose page `user` may edit (Wagtail's page permissions), as one subquery: what a coordinator
-    sees of registrations, the outbox and one person's data."""
-    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return OfferingPage.objects.filter(pk__in=pages.values("pk"))
+    """The offerings whose page `user` may edit (Wagtail's page permissions, as path ranges: `scope.py`): what a
+    coordinator sees of registrations, the outbox and one person's data."""
+    return editable_scope(user).offerings()
 
 
 def outbox_messages(*, offerings: QuerySet[OfferingPage] | None) -> QuerySet[OutboxMessage]:
@@ -354,15 +352,19 @@ def registrations_overview(*, offerings) -> dict:
                 "confirmed": row["total"],
             }
         )
-    per_offering = offerings.filter(
-        Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk")))
-    ).order_by("-start", "-pk")  # the newest first: what a coordinator is working on now
     return {
         "per_library": rows,
         "per_region": [{"region": label, "confirmed": by_region.get(value, 0)} for value, label in Region.choices],
-        "per_offering": per_offering,  # a queryset: the view shows one page of it
+        "per_offering": overview_offerings(offerings=offerings),  # a queryset: the view shows one page of it
         "total": sum(by_region.values()),
     }
+
+
+def overview_offerings(*, offerings) -> QuerySet[OfferingPage]:
+    """The offerings that take or have had registrations, the newest first: what a coordinator is working on now."""
+    return offerings.filter(
+        Q(registration_enabled=True) | Exists(Participant.objects.filter(offering=OuterRef("pk")))
+    ).order_by("-start", "-pk")
 
 
 def offering_participant_counts(offerings: QuerySet[OfferingPage]) -> QuerySet[OfferingPage]:

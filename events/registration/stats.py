@@ -15,11 +15,10 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.permission_policies.pages import PagePermissionPolicy
-
 from network.models import Library, OfferingPage, PageTheme, Region
 
 from .models import ConfirmedTally, Participant, ParticipantStatus, Registration, SessionAttendance, TallyKind
+from .scope import editable_scope
 
 UPCOMING_SHOWN = 10
 PERIOD_MONTHS = (3, 6, 12, 24, 36)
@@ -80,12 +79,12 @@ class UpcomingOffering:
 def upcoming_offerings(user, *, now: dt.datetime | None = None, limit: int = UPCOMING_SHOWN) -> list[UpcomingOffering]:
     """The next offerings with registration that `user` may edit (superusers: all), soonest first, with counts."""
     now = now or timezone.now()
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    editable = editable_scope(user)  # the request's scope (`scope.py`), as path ranges
     # The shown offerings picked first (a subquery with its LIMIT), then counted: counting before the LIMIT would
     # count the participants of every upcoming offering the user may edit.
     shown = (
         OfferingPage.objects.ahead(now)
-        .filter(registration_enabled=True, pk__in=editable.values("pk"))
+        .filter(editable.q(), registration_enabled=True)
         .order_by("start", "pk")
         .values("pk")[:limit]
     )

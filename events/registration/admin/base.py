@@ -16,7 +16,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from network.models import OfferingPage
 
-from ..selectors import editable_offerings
+from ..scope import registration_scope
 
 # A coordinator sees the registrations, e-mails and personal data of the offerings whose page they may edit; these
 # two reach across the whole network (the group "Persondataansvarlig").
@@ -36,8 +36,9 @@ def has_registration_tools(user) -> bool:
 
 def offerings_in_scope(user, permission: str) -> QuerySet[OfferingPage] | None:
     """The offerings whose registrations `user` may see: None (all of them, and e-mails whose offering is gone) with
-    the network-wide `permission`, else those whose page they may edit."""
-    return None if user.has_perm(permission) else editable_offerings(user)
+    the network-wide `permission`, else those whose page they may edit (the request's one scope, `scope.py`)."""
+    scope = registration_scope(user, permission)
+    return None if scope.everything else scope.offerings()
 
 
 def editable_offering(request, page_id: int) -> OfferingPage:

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy
 from network.models import OfferingPage
 
 from .. import selectors
-from .base import VIEW_REGISTRATIONS, AdminTemplateView, offerings_in_scope, require_registration_tools
+from ..overview import overview_page_ids, overview_totals
+from ..scope import editable_scope, registration_scope
+from .base import VIEW_REGISTRATIONS, AdminTemplateView, require_registration_tools
 
 # Offerings per page: the network's archive holds thousands with registrations, and a coordinator reads a page.
 OFFERINGS_PER_PAGE = 50
@@ -58,24 +60,27 @@ class OverviewView(AdminTemplateView):
     def get(self, request):
         require_registration_tools(request)
         form = OverviewFilterForm(request.GET or None)
-        # A coordinator's own offerings (the totals are theirs too); the network-wide role sees every offering.
-        scope = offerings_in_scope(request.user, VIEW_REGISTRATIONS)
-        offerings = form.filter(OfferingPage.objects.all() if scope is None else scope)
-        data = selectors.registrations_overview(offerings=offerings)
-        page = Paginator(data["per_offering"], OFFERINGS_PER_PAGE).get_page(request.GET.get("p"))
-        # Counted for the shown page only, in the query that reads it (the page's pks as a subquery).
+        # A coordinator's own offerings (the totals are theirs too); the network-wide role sees every offering. One
+        # scope for the request: its path ranges filter the totals, the list and its page alike.
+        scope = registration_scope(request.user, VIEW_REGISTRATIONS)
+        offerings = form.filter(scope.offerings())
+        # The totals, the count and the page's pks read every offering in the scope: from the cache until a
+        # registration or a page changes (`registration/overview.py`). The page's participant counts are live.
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        data, key = overview_totals(offerings=offerings, scope=scope, filters=filters)
+        paginator = Paginator(OfferingPage.objects.none(), OFFERINGS_PER_PAGE)
+        paginator.count = data.pop("count")  # known: the paginator asks no COUNT of its own
+        page = paginator.get_page(request.GET.get("p"))
         first = (page.number - 1) * OFFERINGS_PER_PAGE
-        shown = data["per_offering"].values("pk")[first : first + OFFERINGS_PER_PAGE]
+        shown = overview_page_ids(offerings=offerings, key=key, first=first, size=OFFERINGS_PER_PAGE)
         counted = selectors.offering_participant_counts(OfferingPage.objects.filter(pk__in=shown))
         data["per_offering"] = list(counted.order_by("-start", "-pk"))
-        if scope is None:  # links only where the page may be edited (one query for the whole list)
-            ids = [offering.pk for offering in data["per_offering"]]
-            editable = set(selectors.editable_offerings(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+        editable = editable_scope(request.user)  # links only where the page may be edited: in Python, no query
         for offering in data["per_offering"]:
-            offering.can_manage = scope is not None or offering.pk in editable
+            offering.can_manage = editable.contains(offering)
         return self.render(
             filter_form=form,
-            scoped=scope is not None,
+            scoped=not scope.everything,
             offerings_page=page,
             elided_page_range=page.paginator.get_elided_page_range(page.number),
             **data,
