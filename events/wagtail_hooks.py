@@ -92,6 +92,7 @@ OUTBOX_KINDS = {
     "reminder": _("Påmindelse"),
     "coordinator_message": _("Besked fra koordinator"),
     "notify_open": _("Besked: tilmeldingen er åben"),
+    "notify_receipt": _("Besked: anmodning modtaget"),
 }
 
 

@@ -26,6 +26,8 @@ from .rounds import RoundsState, offering_rounds_state
 from .values import site_root
 
 KIND = "notify_open"
+KIND_RECEIPT = "notify_receipt"  # sent at once, so the delete link is in hand before the round opens
+KINDS = (KIND, KIND_RECEIPT)
 
 
 def notify_offered(*, offering: OfferingPage, state: RoundsState) -> bool:
@@ -83,10 +85,11 @@ def notification_request_create(
     if existing is not None:
         return existing, False
     request = NotificationRequest(offering=offering, email=email, library=library, consent_at=now, language=language)
-    request.set_new_token()
+    token = request.set_new_token()
     try:
         with transaction.atomic():
             request.save()
+            send_after_commit(_receipt(request, token, when))
     except IntegrityError:  # the same address a moment before, in another request
         return NotificationRequest.objects.get(offering=offering, email=email), False
     return request, True
@@ -100,7 +103,7 @@ def notification_unsubscribe(*, token: str) -> int:
     token_hash = hash_token(token)
     with transaction.atomic():
         requests, _kinds = NotificationRequest.objects.filter(token_hash=token_hash).delete()
-        copies, _kinds = OutboxMessage.objects.filter(kind=KIND, context__unsubscribe=token_hash).delete()
+        copies, _kinds = OutboxMessage.objects.filter(kind__in=KINDS, context__unsubscribe=token_hash).delete()
     return requests + copies
 
 
@@ -111,7 +114,7 @@ def notification_link_valid(*, token: str) -> bool:
     token_hash = hash_token(token)
     return (
         NotificationRequest.objects.filter(token_hash=token_hash).exists()
-        or OutboxMessage.objects.filter(kind=KIND, context__unsubscribe=token_hash).exists()
+        or OutboxMessage.objects.filter(kind__in=KINDS, context__unsubscribe=token_hash).exists()
     )
 
 
@@ -195,6 +198,33 @@ def _message(request: NotificationRequest, state: RoundsState) -> OutboxMessage:
         offering=request.offering,
         kind=KIND,
         # The link deletes this copy too (outbox.prune_sent would, after OUTBOX_KEEP_SENT_DAYS).
+        context={"unsubscribe": request.token_hash},
+        to_email=request.email,
+        subject=" ".join(subject.split())[:200],
+        body_text=text,
+        body_html=html,
+    )
+
+
+def _receipt(request: NotificationRequest, token: str, when: dt.datetime) -> OutboxMessage:
+    """The e-mail that says the request is stored, when its answer comes, and how to delete it before then."""
+    offering = request.offering.specific
+    with translation.override(request.language or settings.LANGUAGE_CODE):
+        unsubscribe = site_root() + reverse("registration_notify_unsubscribe")
+        context = {
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "offering": offering,
+            "offering_url": page_url(offering),
+            "unsubscribe_url": f"{unsubscribe}?{urlencode({'adgang': token})}",
+            "library": request.library,
+            "when": format_range(when),
+        }
+        subject = render_to_string("emails/notify_receipt_subject.txt", context).strip()
+        text = render_to_string("emails/notify_receipt.txt", context)
+        html = render_to_string("emails/notify_receipt.html", context)
+    return OutboxMessage(
+        offering=request.offering,
+        kind=KIND_RECEIPT,
         context={"unsubscribe": request.token_hash},
         to_email=request.email,
         subject=" ".join(subject.split())[:200],

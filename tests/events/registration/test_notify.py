@@ -19,7 +19,7 @@ import time_machine
 
 from events.registration import outbox, selectors
 from events.registration.models import EligibilityRound, OutboxMessage
-from events.registration.notify import notification_request_create, notifications_queue_due
+from events.registration.notify import KIND, KIND_RECEIPT, notification_request_create, notifications_queue_due
 from events.registration.notify_models import NotificationRequest
 from events.registration.privacy import person_erase
 from events.registration.values import Actor
@@ -194,7 +194,8 @@ def test_the_form_needs_no_csrf_token_as_the_offering_page_is_kept_whole_in_the_
 
 def test_the_form_post_costs_a_fixed_number_of_queries(client, in_rounds, django_assert_num_queries):
     ask(client, in_rounds, email="a@example.org")  # the offering in the (dummy) cache: every read counted below
-    with django_assert_num_queries(13):  # the offering and its rounds, the request, the page (site, restrictions)
+    # the offering and its rounds, the request and its receipt in the outbox, the page (site, restrictions)
+    with django_assert_num_queries(15):
         ask(client, in_rounds, email="b@example.org")
 
 
@@ -217,14 +218,14 @@ def waiting(not_yet_open, library, other_library):
 
 def test_nothing_is_sent_before_the_round_of_the_library(waiting):
     assert notifications_queue_due() == 0
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=KIND).exists()
     assert NotificationRequest.objects.count() == 3
 
 
 def test_each_request_is_answered_once_when_its_library_may_register_and_then_deleted(waiting, clock):
     clock.move_to(aware(2031, 1, 2, 9))  # the certification libraries' round
     assert notifications_queue_due() == 1
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(kind=KIND)
     assert message.to_email == "herning@example.org"
     assert set(NotificationRequest.objects.values_list("email", flat=True)) == {
         "ballerup@example.org",
@@ -233,14 +234,14 @@ def test_each_request_is_answered_once_when_its_library_may_register_and_then_de
     assert notifications_queue_due() == 0  # a second run sends nothing again
     clock.move_to(aware(2031, 1, 5, 9))  # every library
     assert notifications_queue_due() == 2
-    assert OutboxMessage.objects.count() == 3
+    assert OutboxMessage.objects.filter(kind=KIND).count() == 3
     assert not NotificationRequest.objects.exists()
 
 
 def test_the_message_belongs_to_the_offering_and_says_who_may_register(waiting, not_yet_open, clock):
     clock.move_to(aware(2031, 1, 2, 9))
     call_command("send_registration_notices", stdout=io.StringIO())
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(kind=KIND)
     assert message.registration is None and message.offering_id == not_yet_open.pk
     assert message.subject == f"Tilmeldingen er åben: {not_yet_open.title}"
     assert f"Nu kan Bibliotekerne i Herning tilmelde sig {not_yet_open.title}." in message.body_text
@@ -256,7 +257,7 @@ def test_the_message_goes_out_through_the_outbox_with_text_and_html(waiting, clo
     clock.move_to(aware(2031, 1, 2, 9))
     notifications_queue_due()
     mail.outbox.clear()
-    assert outbox.deliver(OutboxMessage.objects.get().pk)
+    assert outbox.deliver(OutboxMessage.objects.get(kind=KIND).pk)
     sent = mail.outbox[-1]
     assert sent.to == ["herning@example.org"]
     assert sent.alternatives and "Tilmeldingen er åben" in sent.alternatives[0][0]
@@ -267,7 +268,7 @@ def test_a_request_made_in_english_is_answered_in_english(client, not_yet_open, 
     assert NotificationRequest.objects.get().language == "en"
     clock.move_to(aware(2031, 1, 5, 9))
     notifications_queue_due()
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(kind=KIND)
     assert message.subject == f"Registration is open: {not_yet_open.title}"
     assert "Every library may now register for" in message.body_text
 
@@ -295,17 +296,33 @@ def unsubscribe_link(message: OutboxMessage) -> str:
 def test_the_link_in_the_email_deletes_its_stored_copy_after_asking(client, waiting, clock, django_assert_num_queries):
     clock.move_to(aware(2031, 1, 2, 9))
     notifications_queue_due()
-    link = unsubscribe_link(OutboxMessage.objects.get())
+    link = unsubscribe_link(OutboxMessage.objects.get(kind=KIND))
     response = client.get(link)
     assert response.status_code == 302 and "adgang" not in response.url
     with django_assert_num_queries(7):  # the session, the request and the copy looked up, the page
         page = client.get(response.url)
     assert "Vil du have den slettet?" in text(page)
-    assert OutboxMessage.objects.exists()  # opening the link (a mail scanner) deletes nothing
+    assert OutboxMessage.objects.filter(kind=KIND).exists()  # opening the link (a mail scanner) deletes nothing
     done = client.post(response.url)
     assert "Din e-mailadresse er slettet." in text(done)
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=KIND).exists()
     assert "Der er intet at slette" in text(client.get(link, follow=True))
+
+
+def test_a_request_is_confirmed_at_once_with_a_link_that_deletes_it_before_the_round(client, not_yet_open):
+    ask(client, not_yet_open, email="ny@example.org")
+    receipt = OutboxMessage.objects.get(kind=KIND_RECEIPT)
+    assert receipt.to_email == "ny@example.org" and receipt.offering_id == not_yet_open.pk
+    assert receipt.subject == f"Du får besked: {not_yet_open.title}"
+    assert f"Vi sender dig en e-mail, når alle biblioteker kan tilmelde sig {not_yet_open.title}." in receipt.body_text
+    assert "Efter planen: 5. januar 2031 kl. 9.00." in receipt.body_text
+    assert "/tilmelding/besked/slet/?adgang=" in receipt.body_html
+    ask(client, not_yet_open, email="ny@example.org")  # the same address again: no second e-mail
+    assert OutboxMessage.objects.filter(kind=KIND_RECEIPT).count() == 1
+    response = client.get(unsubscribe_link(receipt))
+    client.post(response.url)
+    assert not NotificationRequest.objects.exists()
+    assert not OutboxMessage.objects.exists()  # the receipt's stored copy went with it
 
 
 def test_a_made_up_link_finds_nothing(client, waiting):
@@ -324,8 +341,9 @@ def test_the_outbox_shows_the_message_to_the_offerings_organisation_only(waiting
     EventPageFactory(parent=other, registration_enabled=True)
     clock.move_to(aware(2031, 1, 2, 9))
     notifications_queue_due()
-    message = OutboxMessage.objects.get()
-    assert list(selectors.outbox_messages(offerings=selectors.editable_offerings(own))) == [message]
+    message = OutboxMessage.objects.get(kind=KIND)
+    own_messages = selectors.outbox_messages(offerings=selectors.editable_offerings(own))
+    assert message in own_messages and own_messages.count() == 4  # and the three receipts
     assert not selectors.outbox_messages(offerings=selectors.editable_offerings(stranger)).exists()
     admin = Client()
     admin.force_login(stranger)
