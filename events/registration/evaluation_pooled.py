@@ -135,4 +135,3 @@ def _pooled(units: list[EvaluationUnit], minimum: int) -> list[PooledQuestion]:
             PooledQuestion(key=key, result=together, evaluations=counted[key], shown=together.answered >= minimum)
         )
     return pooled
-

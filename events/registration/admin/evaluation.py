@@ -60,7 +60,8 @@ class EvaluationResultsView(AdminTemplateView):
         items = super().get_breadcrumbs_items()
         trail = [{"url": reverse("registration_admin:offering", args=[self.offering.pk]), "label": self.offering.title}]
         if self.session:
-            trail.append({"url": reverse("registration_admin:evaluation", args=[self.offering.pk]), "label": _("Evaluering")})
+            evaluation = reverse("registration_admin:evaluation", args=[self.offering.pk])
+            trail.append({"url": evaluation, "label": _("Evaluering")})
         return [*items[:-1], *trail, items[-1]]
 
     def results(self) -> EvaluationResults:

@@ -36,12 +36,8 @@ urlpatterns = [
     path("<id:page_id>/evaluering/csv/", EvaluationExportView.as_view(), name="evaluation_csv"),
     path("<id:page_id>/evaluering/xlsx/", EvaluationXlsxView.as_view(), name="evaluation_xlsx"),
     path("<id:page_id>/evaluering/dag/<id:session_id>/", EvaluationResultsView.as_view(), name="evaluation_day"),
-    path(
-        "<id:page_id>/evaluering/dag/<id:session_id>/csv/", EvaluationExportView.as_view(), name="evaluation_day_csv"
-    ),
-    path(
-        "<id:page_id>/evaluering/dag/<id:session_id>/xlsx/", EvaluationXlsxView.as_view(), name="evaluation_day_xlsx"
-    ),
+    path("<id:page_id>/evaluering/dag/<id:session_id>/csv/", EvaluationExportView.as_view(), name="evaluation_day_csv"),
+    path("<id:page_id>/evaluering/dag/<id:session_id>/xlsx/", EvaluationXlsxView.as_view(), name="evaluation_day_xlsx"),
     path("indsats/<id:page_id>/evaluering/", InitiativeEvaluationView.as_view(), name="initiative_evaluation"),
     path(
         "indsats/<id:page_id>/evaluering/csv/",

@@ -143,11 +143,9 @@ def test_where_attendance_was_recorded_only_who_attended_the_day_is_invited(
     assert sorted(sent_links()) == sorted(p.email for p in participants[:4])
 
 
-def test_the_days_and_the_courses_evaluation_each_get_their_own_link(
-    course_day, django_capture_on_commit_callbacks
-):
+def test_the_days_and_the_courses_evaluation_each_get_their_own_link(course_day, django_capture_on_commit_callbacks):
     assert invite(django_capture_on_commit_callbacks) == (6, 0)
-    OfferingPage.objects.filter(pk=course_day.pk).update(evaluation=QUESTIONS_JSON(), end=timezone.now())
+    OfferingPage.objects.filter(pk=course_day.pk).update(evaluation=course_questions(), end=timezone.now())
     later = timezone.now() + dt.timedelta(minutes=1)
     assert invite(django_capture_on_commit_callbacks, later) == (6, 0)
     participant = Participant.objects.filter(offering=course_day).first()
@@ -157,7 +155,7 @@ def test_the_days_and_the_courses_evaluation_each_get_their_own_link(
     ]
 
 
-def QUESTIONS_JSON() -> list[dict]:  # noqa: N802 - a constant's shape, built fresh for each update
+def course_questions() -> list[dict]:
     return [{"type": kind, "value": value, "id": f"kursus-{i}"} for i, (kind, value) in enumerate(QUESTIONS)]
 
 
