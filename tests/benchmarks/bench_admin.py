@@ -9,7 +9,8 @@ overview, the course's registrations and its CSV and XLSX export, the person loo
 landscape, the page explorer of the large section, the page editor of the course, and the evaluation results of
 the course and of its initiative (`generate_volume --evaluations`, run on every build, adds their answers once).
 Median and p95 per screen and size, and the server's peak memory before and after the exports. Target: the p95 at
-200,000 within 2x of its figure at 2,000. Reported, not asserted: a table, and var/bench/admin.json. SQLite, and PostgreSQL when DATABASE_URL is set.
+200,000 within 2x of its figure at 2,000. Reported, not asserted: a table, and var/bench/admin.json. SQLite, and
+PostgreSQL when DATABASE_URL is set.
 """
 
 from __future__ import annotations
