@@ -41,6 +41,7 @@ def test_a_participant_answers_a_day_and_the_coordinator_reads_the_results(
     assert "Besvar spørgsmålet: Hvor godt var oplægget?" in page.locator("#form-errors").inner_text()
     page.get_by_role("group", name="Hvor godt var oplægget?").get_by_label("5").first.check()
     page.get_by_role("button", name="Send svar").click()
+    page.locator("[data-evaluation=thanks]").wait_for()  # the same address again: wait for the new page
     assert page.locator("h1").inner_text() == "Tak for dine svar"
     assert "Læsecafé" in page.locator(".evaluation-answers").inner_text()
 
@@ -56,6 +57,7 @@ def test_a_participant_answers_a_day_and_the_coordinator_reads_the_results(
     page.goto(f"{base}/admin/tilmeldinger/{course.pk}/evaluering/")  # the course's own, which links to the day
     assert page.get_by_role("link", name="Kursusgang 1").count() == 1
     page.get_by_role("link", name="Se evalueringerne af hele indsatsen").click()
+    page.locator("[data-table=units] tbody tr").first.wait_for()  # count() does not wait for the new page
     assert page.locator("[data-table=units] tbody tr").count() == 1
     assert "Formidling i praksis: Kursusgang 1" in page.locator("[data-table=units]").inner_text()
     assert (found := describe(axe_violations(page))) == "", found
