@@ -18,7 +18,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from network.admin_forms import DerivedFieldPanel, OrganisedPageForm
-from network.blocks import MaterialsBlock, ProgrammeBlock
+from network.blocks import EvaluationBlock, MaterialsBlock, ProgrammeBlock
 from network.models import (
     RICH_TEXT_FEATURES,
     AttendanceMode,
@@ -305,6 +305,14 @@ class CourseSession(LocationMixin, Orderable):
     description = RichTextField(_("beskrivelse"), features=RICH_TEXT_FEATURES, blank=True)
     programme = StreamField(ProgrammeBlock(), verbose_name=_("program"), blank=True)
     materials = StreamField(MaterialsBlock(), verbose_name=_("materialer"), blank=True)
+    # A course day's own evaluation, sent when the day ends (events.registration.evaluations); empty: none.
+    evaluation = StreamField(
+        EvaluationBlock(),
+        verbose_name=_("evaluering af kursusgangen"),
+        blank=True,
+        default=list,
+        help_text=_("Spørgsmål til deltagerne, når kursusgangen er slut. Tom: ingen evaluering af dagen."),
+    )
 
     panels = [
         FieldPanel("kind"),
@@ -316,6 +324,7 @@ class CourseSession(LocationMixin, Orderable):
         FieldPanel("description"),
         FieldPanel("programme"),
         FieldPanel("materials"),
+        FieldPanel("evaluation"),
     ]
     api_fields = [
         APIField("kind"),

@@ -46,6 +46,8 @@ def compose(
         stored["own_url"] = context["own_url"]
     if context.get("evaluation_url"):
         stored["evaluation_url"] = context["evaluation_url"]
+    if context.get("evaluation_day"):
+        stored["evaluation_day"] = context["evaluation_day"]
     if calendar and calendar_method != "PUBLISH":
         stored["calendar_method"] = calendar_method
     if "participant" in context:
@@ -242,4 +244,6 @@ def evaluation_reminder(invitation, token: str) -> None:
 def _evaluation_message(kind: str, template: str, invitation, token: str) -> None:
     participant = invitation.participant
     context = {"participant": participant, "evaluation_url": evaluation_url(invitation, token)}
+    if invitation.session_id:  # a course day's own evaluation: the day's title in the subject and the text
+        context["evaluation_day"] = invitation.session.title
     send_after_commit(compose(kind, participant.email, template, context, registration=participant.registration))

@@ -13,7 +13,8 @@ from .models import LinkToken, Participant
 
 
 class EvaluationInvitation(LinkToken, models.Model):
-    """A confirmed participant's link to the evaluation of an offering: sent once when it ends, reminded once.
+    """A confirmed participant's link to the evaluation of an offering, or of one of its course days (`session`):
+    sent once when it ends, reminded once.
 
     Only the link's hash is kept. Whether they answered is a time, never the answer: a response (below) holds no
     reference to the invitation or the participant.
@@ -28,6 +29,15 @@ class EvaluationInvitation(LinkToken, models.Model):
         on_delete=models.CASCADE,
         related_name="evaluation_invitations",
     )
+    # Set for a course day's own evaluation; empty for the offering's.
+    session = models.ForeignKey(
+        "events.CourseSession",
+        verbose_name=_("kursusgang"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation_invitations",
+    )
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
     reminded_at = models.DateTimeField(_("påmindet"), null=True, blank=True)
@@ -37,7 +47,16 @@ class EvaluationInvitation(LinkToken, models.Model):
         verbose_name = _("invitation til evaluering")
         verbose_name_plural = _("invitationer til evaluering")
         constraints = [
-            models.UniqueConstraint(fields=["participant", "offering"], name="evaluation_invitation_once"),
+            models.UniqueConstraint(
+                fields=["participant", "offering"],
+                condition=models.Q(session__isnull=True),
+                name="evaluation_invitation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "session"],
+                condition=models.Q(session__isnull=False),
+                name="evaluation_invitation_once_per_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,12 +70,21 @@ def receipt_hash(token: str) -> str:
 
 
 class EvaluationResponse(models.Model):
-    """One anonymous answer to an offering's evaluation: the answers by question id, and nothing about who gave it."""
+    """One anonymous answer to an offering's evaluation (or a course day's, `session`): the answers by question id,
+    and nothing about who gave it."""
 
     wagtail_reference_index_ignore = True
 
     offering = models.ForeignKey(
         "network.OfferingPage", verbose_name=_("tilbud"), on_delete=models.CASCADE, related_name="evaluation_responses"
+    )
+    session = models.ForeignKey(
+        "events.CourseSession",
+        verbose_name=_("kursusgang"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation_responses",
     )
     # {question block id: 1-5 (scale), the choice's text (choice) or the text typed (text)}; unanswered are left out.
     answers = models.JSONField(_("svar"), default=dict)

@@ -32,7 +32,7 @@ ANSWERED_KEY = "evaluation_answered"
 
 def _invitation(invitation_id: int) -> EvaluationInvitation | None:
     return (
-        EvaluationInvitation.objects.select_related("offering")
+        EvaluationInvitation.objects.select_related("offering", "session")
         .filter(pk=invitation_id, participant__anonymised_at__isnull=True)
         .exclude(token_hash="")
         .first()
@@ -81,9 +81,11 @@ def evaluation(request, invitation_id: int):
     token = _session_token(request, invitation_id)
     if invitation is None or not invitation.token_matches(token):
         return _link_invalid(request)
-    offering = invitation.offering
-    questions = evaluation_questions(offering)
-    context = {"offering": offering, "questions": questions}
+    offering, session = invitation.offering, invitation.session
+    questions = evaluation_questions(offering, session)
+    # What is evaluated, as the pages name it: the offering, or "its day, the offering".
+    evaluated = f"{session.title}, {offering.title}" if session is not None else offering.title
+    context = {"offering": offering, "session": session, "evaluated": evaluated, "questions": questions}
     if request.method == "POST" and invitation.answered_at is not None:
         return redirect(request.path)  # a second tab: the page says they have answered, and shows what
     if request.method == "POST":
@@ -107,6 +109,6 @@ def evaluation(request, invitation_id: int):
             "answered": _answered_rows(questions, response.answers if response else {}),
         }
         return _private(render(request, "registration/evaluation_answered.html", context))
-    if not is_open(offering, timezone.now()):
+    if not is_open(offering, timezone.now(), session):
         return _private(render(request, "registration/evaluation_closed.html", context))
     return _private(render(request, "registration/evaluation.html", context | {"rows": _form_rows(questions, {}, {})}))

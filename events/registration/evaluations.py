@@ -12,16 +12,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import CourseDayKind, CourseSession
 from network.blocks import SCALE
 from network.models import OfferingPage, Status
 
 from . import emails
 from .errors import RegistrationError
 from .evaluation_models import EvaluationInvitation, EvaluationResponse, receipt_hash
-from .models import ContactStatus, Participant, ParticipantStatus
+from .models import ContactStatus, Participant, ParticipantStatus, SessionAttendance
 
 TEXT_MAX_LENGTH = 2000
 
@@ -39,9 +41,10 @@ class Question:
     choices: tuple[str, ...] = ()
 
 
-def evaluation_questions(offering: OfferingPage) -> list[Question]:
+def evaluation_questions(offering: OfferingPage, session: CourseSession | None = None) -> list[Question]:
+    """The questions of the offering's evaluation, or of its course day `session`'s own."""
     questions = []
-    for child in offering.evaluation or []:
+    for child in (session if session is not None else offering).evaluation or []:
         value = child.value
         questions.append(
             Question(
@@ -57,12 +60,19 @@ def evaluation_questions(offering: OfferingPage) -> list[Question]:
     return questions
 
 
-def closes_at(offering: OfferingPage) -> dt.datetime:
-    return offering.end + dt.timedelta(days=settings.EVALUATION_OPEN_DAYS)
+def opens_at(offering: OfferingPage, session: CourseSession | None = None) -> dt.datetime | None:
+    """When the evaluation opens: when the offering ends, or its course day (None: a day without an end time)."""
+    return session.ends_at() if session is not None else offering.end
 
 
-def is_open(offering: OfferingPage, now: dt.datetime) -> bool:
-    return offering.end <= now < closes_at(offering)
+def closes_at(offering: OfferingPage, session: CourseSession | None = None) -> dt.datetime | None:
+    start = opens_at(offering, session)
+    return start + dt.timedelta(days=settings.EVALUATION_OPEN_DAYS) if start else None
+
+
+def is_open(offering: OfferingPage, now: dt.datetime, session: CourseSession | None = None) -> bool:
+    start = opens_at(offering, session)
+    return start is not None and start <= now < closes_at(offering, session)
 
 
 # --- Invitations and the reminder ----------------------------------------------------------------------------------
@@ -73,7 +83,7 @@ def evaluations_invite_due(*, now: dt.datetime | None = None) -> tuple[int, int]
     questions) once, and remind once whoever has not answered EVALUATION_REMINDER_DAYS later.
     Returns (invitations sent, reminders sent)."""
     now = now or timezone.now()
-    return _invite(now), _remind(now)
+    return _invite(now) + _invite_days(now), _remind(now)
 
 
 def _invite(now: dt.datetime) -> int:
@@ -83,24 +93,60 @@ def _invite(now: dt.datetime) -> int:
     for offering in offerings.filter(registration_enabled=True).order_by("end", "pk"):
         if not offering.evaluation:
             continue
-        due = (
-            Participant.objects.filter(
-                offering=offering,
-                status=ParticipantStatus.CONFIRMED,
-                anonymised_at__isnull=True,
-                registration__contact_status=ContactStatus.CONFIRMED,
-            )
-            .exclude(email="")
-            .exclude(evaluation_invitations__offering=offering)
-            .select_related("registration__offering", "registration__library")
+        invited = EvaluationInvitation.objects.filter(
+            participant=OuterRef("pk"), offering=offering, session__isnull=True
         )
-        for participant in due:
+        for participant in _confirmed(offering).exclude(Exists(invited)):
             count += _invite_one(participant, offering, now)
     return count
 
 
-def _invite_one(participant: Participant, offering: OfferingPage, now: dt.datetime) -> int:
-    invitation = EvaluationInvitation(participant=participant, offering=offering, sent_at=now)
+def _confirmed(offering: OfferingPage):
+    return (
+        Participant.objects.filter(
+            offering=offering,
+            status=ParticipantStatus.CONFIRMED,
+            anonymised_at__isnull=True,
+            registration__contact_status=ContactStatus.CONFIRMED,
+        )
+        .exclude(email="")
+        .select_related("registration__offering", "registration__library")
+    )
+
+
+def _invite_days(now: dt.datetime) -> int:
+    """The course days with their own evaluation that have ended and are still open: each confirmed participant of
+    the course once, and where attendance was recorded for the day, only those who took part."""
+    since = timezone.localdate(now) - dt.timedelta(days=settings.EVALUATION_OPEN_DAYS + 1)
+    days = (
+        CourseSession.objects.filter(
+            kind=CourseDayKind.COURSE_DAY,
+            date__gte=since,
+            date__lte=timezone.localdate(now),
+            page__live=True,
+            page__registration_enabled=True,
+        )
+        .exclude(page__status=Status.CANCELLED)
+        .select_related("page")
+        .order_by("date", "end_time", "pk")
+    )
+    count = 0
+    for session in days:
+        if not session.evaluation or not is_open(session.page, now, session):
+            continue
+        invited = EvaluationInvitation.objects.filter(participant=OuterRef("pk"), session=session)
+        due = _confirmed(session.page).exclude(Exists(invited))
+        if SessionAttendance.objects.filter(session=session).exists():
+            due = due.filter(attendance__session=session, attendance__attended=True)
+        for participant in due:
+            count += _invite_one(participant, session.page, now, session=session)
+    return count
+
+
+def _invite_one(
+    participant: Participant, offering: OfferingPage, now: dt.datetime, session: CourseSession | None = None
+) -> int:
+    invitation = EvaluationInvitation(participant=participant, offering=offering, session=session, sent_at=now)
     token = invitation.set_new_token()
     try:
         with transaction.atomic():
@@ -116,11 +162,19 @@ def _remind(now: dt.datetime) -> int:
         answered_at__isnull=True,
         reminded_at__isnull=True,
         sent_at__lte=now - dt.timedelta(days=settings.EVALUATION_REMINDER_DAYS),
-        offering__end__gt=now - dt.timedelta(days=settings.EVALUATION_OPEN_DAYS),
         participant__anonymised_at__isnull=True,
     ).exclude(token_hash="")
+    opened_since = now - dt.timedelta(days=settings.EVALUATION_OPEN_DAYS)
+    # A day's evaluation closes after its own day: the date narrows in the database, the end time decides below.
+    due = due.filter(
+        Q(session__isnull=True, offering__end__gt=opened_since)
+        | Q(session__isnull=False, session__date__gte=timezone.localdate(opened_since) - dt.timedelta(days=1))
+    )
+    related = ("participant__registration__offering", "participant__registration__library", "offering", "session")
     count = 0
-    for invitation in due.select_related("participant__registration__offering", "participant__registration__library"):
+    for invitation in due.select_related(*related):
+        if invitation.session_id and not is_open(invitation.offering, now, invitation.session):
+            continue
         # A new link in the reminder: the token of the first one is not kept anywhere, so it cannot be sent again.
         token = invitation.set_new_token()
         with transaction.atomic():
@@ -206,16 +260,17 @@ def evaluation_answer(
         raise RegistrationError(
             _("Linket til evalueringen er forkert eller udløbet. Brug linket i den nyeste e-mail."), "link"
         )
-    offering = invitation.offering
-    if not is_open(offering, now):
+    offering, session = invitation.offering, invitation.session
+    if not is_open(offering, now, session):
         raise RegistrationError(_("Evalueringen er lukket. Tak for din interesse."), "closed")
-    cleaned = answers_clean(evaluation_questions(offering), answers)
+    cleaned = answers_clean(evaluation_questions(offering, session), answers)
     with transaction.atomic():
         # The condition makes the second of two answers (two tabs, a double click) change nothing.
         if not EvaluationInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=now):
             raise RegistrationError(_("Du har allerede svaret på evalueringen."), "answered")
         response = EvaluationResponse.objects.create(
             offering_id=offering.pk,
+            session_id=invitation.session_id,
             answers=cleaned,
             submitted_on=timezone.localdate(now),
             receipt_hash=receipt_hash(token),
@@ -252,12 +307,21 @@ class EvaluationResults:
         return self.responded / self.invited * 100 if self.invited else None
 
 
-def evaluation_results(*, offering: OfferingPage, questions: list[Question], minimum: int) -> EvaluationResults:
-    """An offering's evaluation answers taken together, per question of its evaluation as it is now (the answers to
-    a question removed since are left out); nothing but the counts below `minimum` responses."""
-    invited = EvaluationInvitation.objects.filter(offering=offering).count()
-    responses = EvaluationResponse.objects.filter(offering=offering).order_by("pk")
+def evaluation_results(
+    *, offering: OfferingPage, questions: list[Question], minimum: int, session: CourseSession | None = None
+) -> EvaluationResults:
+    """An offering's evaluation answers taken together (or its course day `session`'s), per question of its
+    evaluation as it is now (the answers to a question removed since are left out); nothing but the counts below
+    `minimum` responses."""
+    unit = {"session": session} if session is not None else {"session__isnull": True}
+    invited = EvaluationInvitation.objects.filter(offering=offering, **unit).count()
+    responses = EvaluationResponse.objects.filter(offering=offering, **unit).order_by("pk")
     answers = list(responses.values_list("answers", flat=True))
+    return results_of(questions, answers, invited=invited, minimum=minimum)
+
+
+def results_of(questions: list[Question], answers: list[dict], *, invited: int, minimum: int) -> EvaluationResults:
+    """The answers (dicts by question id) taken together per question; only the counts below `minimum`."""
     shown = len(answers) >= minimum
     results = []
     for question in questions if shown else []:

@@ -99,6 +99,7 @@ def render(message: OutboxMessage) -> None:
         manage_url=stored.get("manage_url", ""),
         own_url=stored.get("own_url", ""),  # the participant's own page (emails._own_links)
         evaluation_url=stored.get("evaluation_url", ""),  # the evaluation's link (emails.evaluation_invitation)
+        evaluation_day=stored.get("evaluation_day", ""),  # a course day's own evaluation: the day's title
         text=stored.get("text", ""),
     )
     certificate = None

@@ -6,9 +6,11 @@ holding a quarter of the offerings (5,000 of 20,000). gunicorn serves both with 
 screens are asked of both in turn, logged in as a coordinator of the volume's sections (and as the
 Persondataansvarlig for the person look-up, which searches the whole network): the dashboard, the registrations
 overview, the course's registrations and its CSV and XLSX export, the person look-up, a library's competency
-landscape, the page explorer of the large section and the page editor of the course. Median and p95 per screen and
-size, and the server's peak memory before and after the exports. Target: the p95 at 200,000 within 2x of its figure
-at 2,000. Reported, not asserted: a table, and var/bench/admin.json. SQLite, and PostgreSQL when DATABASE_URL is set.
+landscape, the page explorer of the large section, the page editor of the course, and the evaluation results of
+the course and of its initiative (`generate_volume --evaluations`, run on every build, adds their answers once).
+Median and p95 per screen and size, and the server's peak memory before and after the exports. Target: the p95 at
+200,000 within 2x of its figure at 2,000. Reported, not asserted: a table, and var/bench/admin.json. SQLite, and
+PostgreSQL when DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -92,6 +94,10 @@ print(json.dumps({"sessions": sessions, "urls": {
     "explorer": ("bench-koordinator", reverse("wagtailadmin_explore", args=[sections[0].pk])),
     "page_editor": ("bench-koordinator", reverse("wagtailadmin_pages:edit", args=[course.pk])),
     "funders_report": ("bench-koordinator", reverse("registration_admin:funders_report", args=[sections[0].pk])),
+    "evaluation": ("bench-koordinator", reverse("registration_admin:evaluation", args=[course.pk])),
+    "evaluation_initiative": (
+        "bench-koordinator", reverse("registration_admin:initiative_evaluation", args=[sections[0].pk])
+    ),
 }}))
 """
 
@@ -115,7 +121,7 @@ def build(kind: str, participants: int) -> dict:
     env = base_env(url)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     if marker.exists():
-        return json.loads(marker.read_text())
+        return with_evaluations(env, json.loads(marker.read_text()))
     print(f"== building {kind} with {participants} participants", flush=True)
     run([PYTHON, "manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
     offerings = SIZES[participants]
@@ -130,6 +136,12 @@ def build(kind: str, participants: int) -> dict:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
     marker.write_text(json.dumps(info))
+    return with_evaluations(env, info)
+
+
+def with_evaluations(env: dict, info: dict) -> dict:
+    """The evaluation answers, added to a volume built before them too (the step skips courses that have some)."""
+    run([PYTHON, "manage.py", "generate_volume", "--evaluations", "--seed", str(SEED)], env, stdout=subprocess.DEVNULL)
     return info
 
 

@@ -1,23 +1,34 @@
-"""An offering's evaluation results for its coordinators: the response rate, each question's answers taken together,
-the free texts, and a CSV of the responses. Nothing per person: a response holds none, and below
-EVALUATION_MIN_RESPONSES only the counts are shown."""
+"""An offering's evaluation results for its coordinators, and a course day's own: the response rate, each question's
+answers taken together, the free texts, and the responses as CSV and XLSX. Nothing per person: a response holds
+none, and below EVALUATION_MIN_RESPONSES only the counts are shown."""
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from events.models import CourseDayKind, CoursePage, CourseSession
+from network.models import InitiativePage
+
 from ..charts import column_chart
-from ..evaluations import evaluation_questions, evaluation_results
+from ..evaluations import EvaluationResults, evaluation_questions, evaluation_results
 from .base import AdminTemplateView, editable_offering
-from .offering import csv_safe
-from .spreadsheet import BOM, CSV_DELIMITER
+from .evaluation_export import csv_response, xlsx_response
+
+
+def scale_charts(results: EvaluationResults) -> None:
+    """A column chart beside each scale question's table, as the dashboard draws them."""
+    for result in results.questions:
+        if result.question.kind == "scale":
+            result.chart = column_chart(
+                result.counts,
+                title=result.question.text,
+                description=_("Antal svar for hvert trin fra 1 (%(low)s) til 5 (%(high)s).")
+                % {"low": result.question.low_label, "high": result.question.high_label},
+            )
 
 
 class EvaluationResultsView(AdminTemplateView):
@@ -27,57 +38,93 @@ class EvaluationResultsView(AdminTemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.offering = editable_offering(request, kwargs["page_id"])
+        self.session = None
+        if kwargs.get("session_id"):
+            self.session = get_object_or_404(
+                CourseSession, pk=kwargs["session_id"], page_id=self.offering.pk, kind=CourseDayKind.COURSE_DAY
+            )
+
+    @property
+    def evaluated(self) -> str:
+        return f"{self.session.title}, {self.offering.title}" if self.session else self.offering.title
+
+    def url(self, name: str) -> str:
+        if self.session:
+            return reverse(f"registration_admin:evaluation_day{name}", args=[self.offering.pk, self.session.pk])
+        return reverse(f"registration_admin:evaluation{name}", args=[self.offering.pk])
 
     def get_page_title(self):
-        return _("Evaluering: %(title)s") % {"title": self.offering.title}
+        return _("Evaluering: %(title)s") % {"title": self.evaluated}
 
     def get_breadcrumbs_items(self):
         items = super().get_breadcrumbs_items()
-        url = reverse("registration_admin:offering", args=[self.offering.pk])
-        return [*items[:-1], {"url": url, "label": self.offering.title}, items[-1]]
+        trail = [{"url": reverse("registration_admin:offering", args=[self.offering.pk]), "label": self.offering.title}]
+        if self.session:
+            evaluation = reverse("registration_admin:evaluation", args=[self.offering.pk])
+            trail.append({"url": evaluation, "label": _("Evaluering")})
+        return [*items[:-1], *trail, items[-1]]
 
-    def results(self):
+    def results(self) -> EvaluationResults:
         return evaluation_results(
             offering=self.offering,
-            questions=evaluation_questions(self.offering),
+            questions=evaluation_questions(self.offering, self.session),
             minimum=settings.EVALUATION_MIN_RESPONSES,
+            session=self.session,
         )
 
-    def get(self, request, page_id: int):
+    def days(self) -> list[tuple[CourseSession, str]]:
+        """The course days with an evaluation of their own, each with its results' address (courses only)."""
+        if self.session or not issubclass(self.offering.specific_class or object, CoursePage):
+            return []
+        days = CourseSession.objects.filter(page_id=self.offering.pk, kind=CourseDayKind.COURSE_DAY)
+        return [
+            (day, reverse("registration_admin:evaluation_day", args=[self.offering.pk, day.pk]))
+            for day in days
+            if day.evaluation
+        ]
+
+    def initiative_url(self) -> str:
+        initiative = InitiativePage.objects.ancestor_of(self.offering).first()
+        if initiative is None or not initiative.permissions_for_user(self.request.user).can_edit():
+            return ""
+        return reverse("registration_admin:initiative_evaluation", args=[initiative.pk])
+
+    def get(self, request, page_id: int, session_id: int | None = None):
         results = self.results()
-        for result in results.questions:
-            if result.question.kind == "scale":
-                result.chart = column_chart(
-                    result.counts,
-                    title=result.question.text,
-                    description=_("Antal svar for hvert trin fra 1 (%(low)s) til 5 (%(high)s).")
-                    % {"low": result.question.low_label, "high": result.question.high_label},
-                )
+        scale_charts(results)
         return self.render(
             offering=self.offering,
+            session=self.session,
             results=results,
             minimum=settings.EVALUATION_MIN_RESPONSES,
-            csv_url=reverse("registration_admin:evaluation_csv", args=[self.offering.pk]),
+            csv_url=self.url("_csv"),
+            xlsx_url=self.url("_xlsx"),
+            days=self.days(),
+            initiative_url=self.initiative_url(),
         )
 
 
 class EvaluationExportView(EvaluationResultsView):
     """The responses, one row each, a column per question; only once the results are shown."""
 
-    def get(self, request, page_id: int):
+    export_format = "csv"
+
+    def get(self, request, page_id: int, session_id: int | None = None):
         results = self.results()
         if not results.shown:
             messages.error(
                 request,
                 _("Svarene kan hentes, når mindst %(n)d har svaret.") % {"n": settings.EVALUATION_MIN_RESPONSES},
             )
-            return redirect("registration_admin:evaluation", page_id=self.offering.pk)
+            return redirect(self.url(""))
         questions = [result.question for result in results.questions]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="evaluering-{self.offering.slug}.csv"'
-        response.write(BOM)
-        writer = csv.writer(response, delimiter=CSV_DELIMITER)
-        writer.writerow([csv_safe(question.text) for question in questions])
-        for answers in results.answers:
-            writer.writerow([csv_safe(answers.get(question.id, "")) for question in questions])
-        return response
+        headings = [question.text for question in questions]
+        rows = [[answers.get(question.id, "") for question in questions] for answers in results.answers]
+        filename = f"evaluering-{self.offering.slug}" + (f"-{self.session.date:%Y-%m-%d}" if self.session else "")
+        if self.export_format == "xlsx":
+            return xlsx_response(sheet_title=_("Evaluering"), headings=headings, rows=rows, filename=filename)
+        return csv_response(headings=headings, rows=rows, filename=filename)
+
+
+class EvaluationXlsxView(EvaluationExportView):
+    export_format = "xlsx"

@@ -3,7 +3,12 @@
 from django.urls import path
 
 from .attendance import AttendanceView
-from .evaluation import EvaluationExportView, EvaluationResultsView
+from .evaluation import EvaluationExportView, EvaluationResultsView, EvaluationXlsxView
+from .evaluation_initiative import (
+    InitiativeEvaluationExportView,
+    InitiativeEvaluationView,
+    InitiativeEvaluationXlsxView,
+)
 from .experiments import ExperimentFileView, ExperimentListView, ExperimentPrintView
 from .funders import FundersIndexView, FundersReportView
 from .landscapes import LandscapeIndexView, LibraryLandscapeView
@@ -36,6 +41,21 @@ urlpatterns = [
     path("<id:page_id>/eksperimenter/<id:experiment_id>/fil/", ExperimentFileView.as_view(), name="experiment_file"),
     path("<id:page_id>/evaluering/", EvaluationResultsView.as_view(), name="evaluation"),
     path("<id:page_id>/evaluering/csv/", EvaluationExportView.as_view(), name="evaluation_csv"),
+    path("<id:page_id>/evaluering/xlsx/", EvaluationXlsxView.as_view(), name="evaluation_xlsx"),
+    path("<id:page_id>/evaluering/dag/<id:session_id>/", EvaluationResultsView.as_view(), name="evaluation_day"),
+    path("<id:page_id>/evaluering/dag/<id:session_id>/csv/", EvaluationExportView.as_view(), name="evaluation_day_csv"),
+    path("<id:page_id>/evaluering/dag/<id:session_id>/xlsx/", EvaluationXlsxView.as_view(), name="evaluation_day_xlsx"),
+    path("indsats/<id:page_id>/evaluering/", InitiativeEvaluationView.as_view(), name="initiative_evaluation"),
+    path(
+        "indsats/<id:page_id>/evaluering/csv/",
+        InitiativeEvaluationExportView.as_view(),
+        name="initiative_evaluation_csv",
+    ),
+    path(
+        "indsats/<id:page_id>/evaluering/xlsx/",
+        InitiativeEvaluationXlsxView.as_view(),
+        name="initiative_evaluation_xlsx",
+    ),
     path("<id:page_id>/deltager/<id:participant_id>/afmeld/", CancelParticipantView.as_view(), name="cancel"),
     path("<id:page_id>/deltager/<id:participant_id>/ryk-op/", PromoteParticipantView.as_view(), name="promote"),
 ]

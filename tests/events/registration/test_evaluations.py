@@ -209,8 +209,8 @@ def test_an_answer_is_stored_without_the_participant(ended, invited):
     assert response.answers == {scale_id: 4, choice_id: "Kollega", text_id: "Nye ideer"}
     # Nothing on the response names the participant or the invitation; the receipt is not the invitation's hash.
     fields = {field.name for field in EvaluationResponse._meta.get_fields()}
-    assert fields == {"id", "offering", "answers", "submitted_on", "receipt_hash"}
-    assert [f.name for f in EvaluationResponse._meta.get_fields() if f.is_relation] == ["offering"]
+    assert fields == {"id", "offering", "session", "answers", "submitted_on", "receipt_hash"}
+    assert [f.name for f in EvaluationResponse._meta.get_fields() if f.is_relation] == ["offering", "session"]
     assert response.receipt_hash == receipt_hash(token) != invitation.token_hash
     assert "deltager1" not in str(response.answers)
     invitation.refresh_from_db()
