@@ -52,7 +52,8 @@ def example_site(tmp: Path, *, http_port: int, https_port: int, pages_port: int,
         site = _replace(site, "/etc/ssl/private/kompetence.example.org.key", str(tmp / "key.pem"), 1)
     else:
         site = _replace(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port};", 1)
-        site = _replace(site, "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Proto https;", 1)
+        scheme = "proxy_set_header X-Forwarded-Proto "
+        site = _replace(site, scheme + "$scheme;", scheme + "https;", 1)
         lines = site.splitlines(keepends=True)
         kept = [line for line in lines if not line.lstrip().startswith("ssl_")]
         assert len(lines) - len(kept) == 3, "the example's ssl_ lines are no longer as the tests expect"

@@ -141,9 +141,7 @@ def test_the_registration_and_everything_never_kept_go_to_the_second_pool_the_re
         media = ask(https_port, "/media/billede.txt", cafile=cafile)
     finally:
         stop(nginx)
-    assert {path for path, (_, answer) in routed.items() if answer["pool"] == "registration"} == set(
-        REGISTRATION_PATHS
-    )
+    assert {path for path, (_, answer) in routed.items() if answer["pool"] == "registration"} == set(REGISTRATION_PATHS)
     assert {path for path, (_, answer) in routed.items() if answer["pool"] == "pages"} == set(PAGE_PATHS)
     assert posted[1]["pool"] == "registration"
     # Both pools get the path as asked and the proxy's headers: the host, the scheme nginx was reached with, and
