@@ -1,6 +1,7 @@
 """Load and faults: 100 visitors browse listings, search and offering pages while 20 library contacts register and
-cancel, against gunicorn (3 workers) + PostgreSQL + Redis with the production settings on loopback; then the same
-with Redis stopped for a minute and with the database's connections killed for a few seconds.
+cancel, against nginx in front of two gunicorn pools (3 workers for the pages, 2 for the registration; the servers in
+loadtest_servers.py) + PostgreSQL + Redis with the production settings on loopback; then the same with Redis stopped
+for a minute and with the database's connections killed for a few seconds.
 
 Each run reports requests, median and p95 per kind and errors (before, during and after a fault), and checks the
 seats in the database afterwards: no offering over capacity, nobody waiting while a seat is free, waiting places
