@@ -230,7 +230,10 @@ def seats_left_shown(page: str) -> int | None:
 
 
 def crowd(visitor: Visitor, path: str, stop: threading.Event, think: float) -> None:
-    """A visitor waiting for the round: the offering page again and again, every `think` seconds or so."""
+    """A visitor waiting for the round: the offering page again and again, every `think` seconds or so. The first
+    time at a random moment of the first `think` seconds: visitors do not all arrive in the same millisecond, as the
+    threads would when they start together (200 requests at once on a page the round's publishing has just dropped)."""
+    stop.wait(random.uniform(0, think))
     while not stop.is_set():
         status, _, page = visitor.request("offering page", path)
         sample = visitor.sample
