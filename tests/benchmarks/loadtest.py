@@ -322,10 +322,12 @@ def main() -> int:
         default=2,
         help="the second pool's (registration, never kept) behind nginx; 0: one pool for everything",
     )
-    parser.add_argument("--registration-nice", type=int, default=0, help="the second pool's CPU priority (nice)")
+    parser.add_argument(
+        "--registration-nice", type=int, default=10, help="the second pool's CPU priority (nice, as in production)"
+    )
     parser.add_argument("--no-proxy", action="store_true", help="no nginx: the clients straight to one pool")
     parser.add_argument(
-        "--client-processes", type=int, default=1, help="round: the visitors spread over this many processes"
+        "--client-processes", type=int, default=4, help="round: the visitors in this many processes (1: threads)"
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers; more: gthread)")
     parser.add_argument("--offerings", type=int, default=4, help="offerings the contacts register for")
