@@ -1,4 +1,7 @@
-"""gunicorn's settings for the README's production command (`gunicorn -c network/gunicorn.conf.py network.wsgi`).
+"""gunicorn's settings for the README's production commands (`gunicorn -c network/gunicorn.conf.py network.wsgi`): two
+processes with this file, the pages on 127.0.0.1:8000 (3 workers) and the registration and the rest that is never
+kept on 8001 (2 workers, at nice 10), nginx sending each its paths (network/nginx.conf.example); bind and workers
+are theirs.
 
 The access log writes the path without its query string (`%(U)s`, not the request line `%(r)s`): the manage and
 confirmation links carry their token in the query string (`?adgang=`), and no token is to be kept in a log. Links

@@ -1,6 +1,7 @@
 """Load and faults: 100 visitors browse listings, search and offering pages while 20 library contacts register and
-cancel, against gunicorn (3 workers) + PostgreSQL + Redis with the production settings on loopback; then the same
-with Redis stopped for a minute and with the database's connections killed for a few seconds.
+cancel, against nginx in front of two gunicorn pools (3 workers for the pages, 2 for the registration; the servers in
+loadtest_servers.py) + PostgreSQL + Redis with the production settings on loopback; then the same with Redis stopped
+for a minute and with the database's connections killed for a few seconds.
 
 Each run reports requests, median and p95 per kind and errors (before, during and after a fault), and checks the
 seats in the database afterwards: no offering over capacity, nobody waiting while a seat is free, waiting places
@@ -15,7 +16,6 @@ loadtest_round.py.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -24,8 +24,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -36,11 +34,10 @@ from tests.benchmarks.bench import (  # noqa: E402
     VAR,
     base_env,
     ensure_postgres_database,
-    free_port,
     run,
-    wait_until_serving,
 )
 from tests.benchmarks.loadtest_clients import Recorder, Sample, Visitor, browse, contact  # noqa: E402
+from tests.benchmarks.loadtest_servers import Worker, drain, kill_connections, servers  # noqa: E402
 from tests.network.redis_server import RedisServer  # noqa: E402
 
 OFFERING_SLUG = "belastningstest-{n}"
@@ -115,111 +112,6 @@ def shell(env: dict, script: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-# --- Servers and faults --------------------------------------------------------------------------------------------
-
-
-# gunicorn's access log for the round: method, path, status, microseconds in the worker, X-Cache.
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s %({x-cache}o)s"
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict, workers: int, log: Path, access_log: Path | None = None, threads: int = 1):
-    """gunicorn with the production settings on a free loopback port, its log (errors, the cache's lines) in `log`;
-    with `access_log`, each request's time in the worker (without its wait in the listen queue) there."""
-    port = free_port()
-    access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log else []
-    if access_log:
-        access_log.unlink(missing_ok=True)  # gunicorn appends
-    with log.open("w") as stderr:
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "network.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                # More than one: gthread workers, where a POST waiting for the lock holds a thread, not a worker.
-                "--threads",
-                str(threads),
-                "--log-level",
-                "warning",
-                *access,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-        try:
-            wait_until_serving(port, seconds=180)  # a busy machine boots 6 workers slowly
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-
-class Worker:
-    """`manage.py db_worker`, restarted when it exits (as systemd's Restart=always would): how often is reported."""
-
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log, self.restarts, self.process = env, log, 0, None
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._supervise, daemon=True)
-
-    def _supervise(self) -> None:
-        with self.log.open("w") as stderr:
-            while not self.stop.is_set():
-                self.process = subprocess.Popen(
-                    [PYTHON, "manage.py", "db_worker", "--interval", "0.5"],
-                    cwd=ROOT,
-                    env=self.env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stderr,
-                )
-                while self.process.poll() is None and not self.stop.wait(0.5):
-                    pass
-                if self.process.poll() is None:
-                    self.process.terminate()
-                    self.process.wait(timeout=30)
-                elif not self.stop.is_set():
-                    self.restarts += 1
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=60)
-
-
-def drain(database_url: str, seconds: float) -> None:
-    """Wait until the worker has sent every e-mail that is due (or `seconds` have passed)."""
-    until = time.monotonic() + seconds
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        query = "SELECT count(*) FROM events_outboxmessage WHERE status = 'pending' AND next_attempt_at <= now()"
-        while conn.execute(query).fetchone()[0] and time.monotonic() < until:
-            time.sleep(1)
-
-
-def kill_connections(database_url: str, name: str, seconds: float) -> int:
-    """pg_terminate_backend on every connection to the database `name`, again and again for `seconds`."""
-    killed, until = 0, time.monotonic() + seconds
-    admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        while time.monotonic() < until:
-            rows = conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [name],
-            ).fetchall()
-            killed += len(rows)
-            time.sleep(0.1)
-    return killed
-
-
 # --- One run -------------------------------------------------------------------------------------------------------
 
 
@@ -228,9 +120,10 @@ def one_run(fault: str, args, env: dict, database_url: str, redis: RedisServer) 
     recorder, stop = Recorder(), threading.Event()
     window: dict[str, float | int] = {}
     with (
-        gunicorn(env, args.workers, VAR / f"loadtest-{fault}-gunicorn.log", threads=args.threads) as base,
+        servers(env, args, fault) as pools,
         Worker(env, VAR / f"loadtest-{fault}-worker.log") as worker,
     ):
+        base = pools.base
         recorder.started = time.monotonic()
         threads = [
             threading.Thread(target=browse, args=(Visitor(base, recorder), setup, stop, args.think))
@@ -265,8 +158,8 @@ def one_run(fault: str, args, env: dict, database_url: str, redis: RedisServer) 
             "hits": stats["keyspace_hits"],
             "misses": stats["keyspace_misses"],
         }
+        log = pools.log_text()
     check = shell(env, CHECK.format(ids=setup["offerings"]))
-    log = (VAR / f"loadtest-{fault}-gunicorn.log").read_text()
     return {
         "fault": fault,
         "seconds": round(elapsed, 1),
@@ -422,7 +315,20 @@ def main() -> int:
     parser.add_argument("--visitors", type=int, default=None, help="100 (round: 200)")
     parser.add_argument("--contacts", type=int, default=None, help="20 (round: 50)")
     parser.add_argument("--think", type=float, default=None, help="mean seconds between requests: 5 (0.75)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the README's production line)")
+    parser.add_argument("--workers", type=int, default=3, help="the pages' gunicorn workers (README, Production)")
+    parser.add_argument(
+        "--registration-workers",
+        type=int,
+        default=2,
+        help="the second pool's (registration, never kept) behind nginx; 0: one pool for everything",
+    )
+    parser.add_argument(
+        "--registration-nice", type=int, default=10, help="the second pool's CPU priority (nice, as in production)"
+    )
+    parser.add_argument("--no-proxy", action="store_true", help="no nginx: the clients straight to one pool")
+    parser.add_argument(
+        "--client-processes", type=int, default=4, help="round: the visitors in this many processes (1: threads)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers; more: gthread)")
     parser.add_argument("--offerings", type=int, default=4, help="offerings the contacts register for")
     parser.add_argument("--capacity", type=int, default=None, help="seats of each, fewer than are asked for: 15 (40)")
@@ -456,6 +362,7 @@ def main() -> int:
         REGISTRATION_RATE_LIMIT_PER_IP="0",
         REGISTRATION_RATE_LIMIT_PER_EMAIL="0",
         TASKS_BACKEND="database",
+        TRUSTED_PROXIES="127.0.0.1",  # nginx, as in production
         DATABASE_CONN_MAX_AGE="60",
     )
     created = ensure_postgres_database(database_url)

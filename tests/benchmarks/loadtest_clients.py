@@ -230,7 +230,10 @@ def seats_left_shown(page: str) -> int | None:
 
 
 def crowd(visitor: Visitor, path: str, stop: threading.Event, think: float) -> None:
-    """A visitor waiting for the round: the offering page again and again, every `think` seconds or so."""
+    """A visitor waiting for the round: the offering page again and again, every `think` seconds or so. The first
+    time at a random moment of the first `think` seconds: visitors do not all arrive in the same millisecond, as the
+    threads would when they start together (200 requests at once on a page the round's publishing has just dropped)."""
+    stop.wait(random.uniform(0, think))
     while not stop.is_set():
         status, _, page = visitor.request("offering page", path)
         sample = visitor.sample
@@ -249,3 +252,19 @@ def round_contact(
     """A contact who registers `people` once, in the second after the round opens (`opens`: time.monotonic())."""
     if not stop.wait(max(opens - time.monotonic(), 0) + random.uniform(0, 1)):
         register(visitor, offering, library, name, people)
+
+
+def crowd_process(base: str, path: str, stop, think: float, visitors: int, started: float, results) -> None:
+    """`visitors` of the crowd as threads of a process of their own (`--client-processes`), so that their Python
+    shares no interpreter lock with the rest of the load client; their samples and pages go back through `results`
+    (a queue) once `stop` (the run's event, shared between processes) is set. `started`: the run's time.monotonic(),
+    the same clock in every process."""
+    recorder = Recorder(started=started)
+    threads = [
+        threading.Thread(target=crowd, args=(Visitor(base, recorder), path, stop, think)) for _ in range(visitors)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put((recorder.samples, recorder.seen))

@@ -9,6 +9,7 @@ faults"."""
 from __future__ import annotations
 
 import bisect
+import multiprocessing
 import random
 import statistics
 import threading
@@ -18,18 +19,9 @@ from pathlib import Path
 import psycopg
 
 from tests.benchmarks.bench import VAR
-from tests.benchmarks.loadtest import (
-    CHECK,
-    Worker,
-    drain,
-    gunicorn,
-    percentile,
-    seats,
-    shell,
-    summarise,
-    summary_of,
-)
-from tests.benchmarks.loadtest_clients import Recorder, Sample, Seen, Visitor, crowd, round_contact
+from tests.benchmarks.loadtest import CHECK, percentile, seats, shell, summarise, summary_of
+from tests.benchmarks.loadtest_clients import Recorder, Sample, Seen, Visitor, crowd, crowd_process, round_contact
+from tests.benchmarks.loadtest_servers import Worker, drain, servers
 
 ROUND_SLUG = "belastningstest-runde"
 P95_TARGET_MS = 50.0
@@ -92,12 +84,14 @@ def poll_confirmed(
 
 
 def round_run(args, env: dict, database_url: str) -> dict:
-    recorder, stop = Recorder(), threading.Event()
-    log, access_log = VAR / "loadtest-round-gunicorn.log", VAR / "loadtest-round-access.log"
+    # One event for the threads here and the visitors' processes (`--client-processes`).
+    context = multiprocessing.get_context("spawn")
+    recorder, stop, results = Recorder(), context.Event(), context.Queue()
     with (
-        gunicorn(env, args.workers, log, access_log, threads=args.threads) as base,
+        servers(env, args, "round", access=True) as pools,
         Worker(env, VAR / "loadtest-round-worker.log") as worker,
     ):
+        base = pools.base
         lead = args.opens_at + ROUND_SHELL_MARGIN
         setup = shell(env, ROUND_SETUP.format(slug=ROUND_SLUG, capacity=args.capacity, lead=lead))
         # The run begins `opens_at` seconds before the round opens (at once, when the shell took longer).
@@ -107,9 +101,17 @@ def round_run(args, env: dict, database_url: str) -> dict:
         timeline, poller = poll_confirmed(database_url, setup["offering"], recorder.started, stop)
         pool = random.sample(setup["libraries"], len(setup["libraries"]))  # each contact from a library of its own
         libraries = [pool[i % len(pool)] for i in range(args.contacts)]
+        processes = [
+            context.Process(
+                target=crowd_process,
+                args=(base, setup["path"], stop, args.think, share, recorder.started, results),
+                daemon=True,
+            )
+            for share in shares(args.visitors, args.client_processes)
+        ]
         threads = [
             threading.Thread(target=crowd, args=(Visitor(base, recorder), setup["path"], stop, args.think))
-            for _ in range(args.visitors)
+            for _ in range(args.visitors if not processes else 0)
         ]
         # 1, 2 or 3 people each: about twice as many as there are seats.
         threads += [
@@ -119,12 +121,22 @@ def round_run(args, env: dict, database_url: str) -> dict:
             )
             for i, library in enumerate(libraries)
         ]
+        for process in processes:
+            process.start()
         for thread in threads:
             thread.start()
         time.sleep(max(args.seconds - (time.monotonic() - recorder.started), 0))
         stop.set()
         for thread in [*threads, poller]:
             thread.join(timeout=60)
+        for _ in processes:  # read before joining: a process with much in the queue waits until it is read
+            samples, seen = results.get(timeout=120)
+            recorder.samples.extend(samples)
+            recorder.seen.extend(seen)
+        for process in processes:
+            process.join(timeout=60)
+        recorder.samples.sort(key=lambda s: s.at)
+        recorder.seen.sort(key=lambda s: s.at)
         elapsed = time.monotonic() - recorder.started
         drain(database_url, seconds=60)
         restarts = worker.restarts
@@ -138,7 +150,7 @@ def round_run(args, env: dict, database_url: str) -> dict:
             kinds[f"offering page {cache}"] = summary_of(part)
     opens_at = opens - recorder.started
     burst_end = max((s.at + s.ms / 1000 for s in posts), default=opens_at)
-    text = log.read_text()
+    text = pools.log_text()
     return {
         "scenario": "round",
         "seconds": round(elapsed, 1),
@@ -148,7 +160,7 @@ def round_run(args, env: dict, database_url: str) -> dict:
         "posts_ended_at": round(burst_end, 1),
         "worker_restarts": restarts,
         "kinds": kinds,
-        "server": server_times(access_log, setup["path"]),
+        "server": server_times(pools.access_logs, setup["path"]),
         "while_posting": {
             "offering page, during the POSTs": summary_of(
                 [s for s in offering_pages if s.at <= burst_end and s.at + s.ms / 1000 >= opens_at]
@@ -166,11 +178,19 @@ def round_run(args, env: dict, database_url: str) -> dict:
     }
 
 
-def server_times(access_log: Path, offering_path: str) -> dict:
-    """The offering page and the POSTs as gunicorn's workers timed them: the visitors' times less the wait in the
-    listen queue (and the clients' own threads)."""
+def shares(visitors: int, processes: int) -> list[int]:
+    """The visitors of each process, as even as they go; none with one process (the visitors are threads here)."""
+    if processes <= 1:
+        return []
+    return [visitors // processes + (i < visitors % processes) for i in range(processes)]
+
+
+def server_times(access_logs: list[Path], offering_path: str) -> dict:
+    """The offering page and the POSTs as gunicorn's workers timed them (both pools): the visitors' times less the
+    wait in the listen queue, nginx and the clients' own threads."""
     times: dict[str, list[float]] = {}
-    for line in access_log.read_text().splitlines():
+    lines = [line for log in access_logs for line in log.read_text().splitlines()]
+    for line in lines:
         parts = line.split()
         if len(parts) < 4 or not parts[3].isdigit():
             continue

@@ -9,8 +9,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import ssl
 import subprocess
@@ -23,10 +21,18 @@ from django.db import connection
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "network" / "nginx.conf.example"
+from tests.network.nginx_server import (
+    NGINX,
+    ROOT,
+    example_site,
+    free_port,
+    start,
+    stop,
+    wait_for_port,
+    write_config,
+)
+
 OPENSSL = shutil.which("openssl")
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 LIMIT = 2
@@ -47,35 +53,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} stopped at start-up (exit {process.returncode})")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def database_url(tmp: Path) -> str:
     """gunicorn reads the test database: PostgreSQL's as it is (the test is transactional), SQLite's in-memory one
     copied to a file."""
@@ -87,32 +64,6 @@ def database_url(tmp: Path) -> str:
             connection.connection.backup(target)
         return f"sqlite:///{path}"
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def nginx_config(tmp: Path, http_port: int, https_port: int, upstream_port: int) -> Path:
-    """The shipped example with only its ports, certificate and paths replaced (each exactly where it stands)."""
-    site = EXAMPLE.read_text()
-    for old, new, count in [
-        ("listen 80;", f"listen 127.0.0.1:{http_port};", 1),
-        ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;", 1),
-        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};", 1),
-        ("/etc/ssl/certs/kompetence.example.org.pem", str(tmp / "cert.pem"), 1),
-        ("/etc/ssl/private/kompetence.example.org.key", str(tmp / "key.pem"), 1),
-        ("/var/log/nginx/", f"{tmp}/", 3),
-        ("/srv/kompetencenetvaerk/media/", f"{tmp}/media/", 1),
-    ]:
-        assert site.count(old) == count, f"{old!r} is no longer in the example as the test expects"
-        site = site.replace(old, new)
-    (tmp / "site.conf").write_text(site)
-    user = "user root;" if os.geteuid() == 0 else ""
-    temp_paths = "".join(f"{kind}_temp_path {tmp}/{kind};\n" for kind in ("proxy", "fastcgi", "uwsgi", "scgi"))
-    main = tmp / "nginx.conf"
-    main.write_text(
-        f"{user}\ndaemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log warn;\n"
-        f"events {{ worker_connections 64; }}\n"
-        f"http {{\nclient_body_temp_path {tmp}/body;\n{temp_paths}include {tmp}/site.conf;\n}}\n"
-    )
-    return main
 
 
 @pytest.fixture
@@ -154,11 +105,11 @@ def servers(offering, tmp_path):
     nginx = None
     try:
         wait_for_port(upstream, gunicorn, "gunicorn")
-        config = nginx_config(tmp_path, http_port, https_port, upstream)
-        nginx = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [NGINX, "-p", str(tmp_path), "-c", str(config), "-e", str(tmp_path / "error.log")]
+        # One gunicorn for both of the example's pools: what this test asks for is the registration's.
+        site = example_site(
+            tmp_path, http_port=http_port, https_port=https_port, pages_port=upstream, registration_port=upstream
         )
-        wait_for_port(https_port, nginx, "nginx")
+        nginx = start(tmp_path, write_config(tmp_path, site), https_port)
         yield https_port, upstream, tmp_path
     finally:
         if nginx is not None:
