@@ -213,12 +213,11 @@ def funders_report(
     ids = offerings.values("pk")
     kinds = OfferingPage.kinds()
 
+    # Rows, not pages: a period may hold thousands of offerings, and a page instance costs far more than a row.
     rows: dict[int, OfferingRow] = {}
-    questions = {}
-    for offering in offerings.only("pk", "title", "start", "kind", "evaluation").order_by("start", "pk"):
-        label = kinds[offering.kind]._meta.verbose_name if offering.kind in kinds else offering.kind
-        rows[offering.pk] = OfferingRow(offering.pk, offering.title, str(label), offering.start)
-        questions[offering.pk] = [q for q in evaluation_questions(offering) if q.kind == "scale"]
+    for pk, title, start_at, kind in offerings.values_list("pk", "title", "start", "kind").order_by("start", "pk"):
+        label = kinds[kind]._meta.verbose_name if kind in kinds else kind
+        rows[pk] = OfferingRow(pk, title, str(label), start_at)
     counts = defaultdict(int)
     for row in rows.values():
         counts[row.kind] += 1
@@ -301,6 +300,12 @@ def funders_report(
     responses = EvaluationResponse.objects.filter(offering__in=ids)
     for pk, n in responses.values("offering_id").annotate(n=Count("pk")).values_list("offering_id", "n").order_by():
         rows[pk].responded = n
+    # The questions only of the offerings answered: the others have no mean to give.
+    answered = [pk for pk, row in rows.items() if row.responded]
+    questions = {
+        offering.pk: [q for q in evaluation_questions(offering) if q.kind == "scale"]
+        for offering in OfferingPage.objects.filter(pk__in=answered or [0]).only("pk", "evaluation")
+    }
     minimum = settings.EVALUATION_MIN_RESPONSES
     return FundersReport(
         initiative=initiative,

@@ -101,7 +101,7 @@ def test_the_registrations_menu_holds_the_report(initiative, coordinator):
 
 def test_the_page_shows_the_figures_of_the_chosen_period(initiative, built, coordinator, django_assert_num_queries):  # noqa: F811
     coordinator.get(url(initiative, fra="2025-01-01", til="2025-12-31"))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         response = coordinator.get(url(initiative, fra="2025-01-01", til="2025-12-31"))
 
     assert response.status_code == 200
@@ -199,3 +199,27 @@ def test_the_xlsx_holds_the_report_in_danish_sheets(initiative, built, coordinat
     ]
     regions = {row[0]: row[1:] for row in book["Regioner"].iter_rows(min_row=2, values_only=True)}
     assert regions["Region Midtjylland"] == (3, 2, 1, 19)
+
+
+def test_a_long_period_shows_the_first_rows_and_points_to_the_xlsx_for_all(
+    initiative,
+    built,  # noqa: F811
+    coordinator,
+    monkeypatch,
+):
+    monkeypatch.setattr("events.registration.admin.funders.ROWS_ON_PAGE", 2)
+    response = coordinator.get(url(initiative, fra="2025-01-01", til="2025-12-31"))
+    text = response.content.decode()
+    offerings = re.search(r'id="funders-offerings".*?</section>', text, re.S).group(0)
+    assert offerings.count("<tr>") == 1 + 2  # the heading and the first two of three
+    assert "Siden viser de første 2 af 3 rækker." in offerings
+    assert "export=xlsx" in offerings
+    assert figure(response, "offerings") == "3"  # the totals count every row
+    book = load_workbook(
+        io.BytesIO(
+            b"".join(
+                coordinator.get(url(initiative, fra="2025-01-01", til="2025-12-31", export="xlsx")).streaming_content
+            )
+        )
+    )
+    assert book["Tilbud"].max_row == 1 + 3
