@@ -89,6 +89,7 @@ OWN_QUERIES = {
         ("post", {"email": org.email, "action": "erase", "confirm": "1"}),
     ],
     "registration_admin:landscapes": lambda org: [("get", {})],
+    "registration_admin:funders": lambda org: [("get", {})],
     "registration_admin:outbox_retry": lambda org: [("post", {"ids": [org.message.pk]})],
     "udbakke:index": lambda org: [("get", {}), ("get", {"q": org.email}), ("get", {"status": "failed"})],
     "udbakke:index_results": lambda org: [("get", {"q": org.email})],
@@ -222,6 +223,10 @@ class Organisation:
             "workflow_state_id": 1,
             "workflow_pk": 1,
             "session_id": 1,
+            # The organisation's section stands in for an initiative: another coordinator's report of it is refused
+            # as any page outside their scope is (the report's own scope tests: test_funders_admin).
+            "initiative_id": self.page.pk,
+            "experiment_id": 1,  # the offering decides: another organisation's is refused before any experiment
             "content_type_app_name": "events",
             "content_type_model_name": "eventpage",
             "app_label": "wagtailcore",

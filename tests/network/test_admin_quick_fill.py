@@ -214,7 +214,9 @@ def test_moving_a_course_day_moves_the_course_period(admin_client, initiative):
             "body": streamfield([]),
             "materials": streamfield([]),
             "evaluation": streamfield([]),
-            "sessions": {"0": {"programme": streamfield([]), "materials": streamfield([])}},
+            "sessions": {
+                "0": {"programme": streamfield([]), "materials": streamfield([]), "evaluation": streamfield([])}
+            },
         }
     )
 

@@ -93,6 +93,7 @@ def course_session(day: dt.date, **overrides) -> dict:
         "description": rich_text(""),
         "programme": streamfield([]),
         "materials": streamfield([]),
+        "evaluation": streamfield([]),
     }
     session.update(overrides)
     return session
