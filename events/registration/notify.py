@@ -176,38 +176,22 @@ def notifications_queue_due(*, now: dt.datetime | None = None) -> int:
 def _message(request: NotificationRequest, state: RoundsState) -> OutboxMessage:
     """Rendered now, not when sent: the request is deleted once this is stored (the outbox renders from a
     registration, which a request has none of)."""
-    offering = request.offering.specific
-    with translation.override(request.language or settings.LANGUAGE_CODE):
-        token = request.set_new_token()
-        request.save(update_fields=["token_hash"])
-        unsubscribe = site_root() + reverse("registration_notify_unsubscribe")
-        context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "offering": offering,
-            "offering_url": page_url(offering),
-            "form_url": site_root() + reverse("registration_form", args=[offering.pk]),
-            "unsubscribe_url": f"{unsubscribe}?{urlencode({'adgang': token})}",
-            "library": request.library,
-            "summary": state.summary(),
-            "closes": format_range(state.closes_at),
-        }
-        subject = render_to_string("emails/notify_open_subject.txt", context).strip()
-        text = render_to_string("emails/notify_open.txt", context)
-        html = render_to_string("emails/notify_open.html", context)
-    return OutboxMessage(
-        offering=request.offering,
-        kind=KIND,
-        # The link deletes this copy too (outbox.prune_sent would, after OUTBOX_KEEP_SENT_DAYS).
-        context={"unsubscribe": request.token_hash},
-        to_email=request.email,
-        subject=" ".join(subject.split())[:200],
-        body_text=text,
-        body_html=html,
-    )
+    token = request.set_new_token()
+    request.save(update_fields=["token_hash"])
+    form_url = site_root() + reverse("registration_form", args=[request.offering_id])
+    return _email(request, token, KIND, "notify_open", form_url=form_url, summary=state.summary,
+                  closes=lambda: format_range(state.closes_at))  # fmt: skip
 
 
 def _receipt(request: NotificationRequest, token: str, when: dt.datetime) -> OutboxMessage:
     """The e-mail that says the request is stored, when its answer comes, and how to delete it before then."""
+    return _email(request, token, KIND_RECEIPT, "notify_receipt", when=lambda: format_range(when))
+
+
+def _email(request: NotificationRequest, token: str, kind: str, template: str, **extra) -> OutboxMessage:
+    """One of the request's e-mails, rendered in its language. `extra` values that are callables are called inside
+    the language, as they write dates and sentences. The link deletes this stored copy too (outbox.prune_sent would,
+    after OUTBOX_KEEP_SENT_DAYS)."""
     offering = request.offering.specific
     with translation.override(request.language or settings.LANGUAGE_CODE):
         unsubscribe = site_root() + reverse("registration_notify_unsubscribe")
@@ -217,14 +201,14 @@ def _receipt(request: NotificationRequest, token: str, when: dt.datetime) -> Out
             "offering_url": page_url(offering),
             "unsubscribe_url": f"{unsubscribe}?{urlencode({'adgang': token})}",
             "library": request.library,
-            "when": format_range(when),
         }
-        subject = render_to_string("emails/notify_receipt_subject.txt", context).strip()
-        text = render_to_string("emails/notify_receipt.txt", context)
-        html = render_to_string("emails/notify_receipt.html", context)
+        context.update({key: value() if callable(value) else value for key, value in extra.items()})
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     return OutboxMessage(
         offering=request.offering,
-        kind=KIND_RECEIPT,
+        kind=kind,
         context={"unsubscribe": request.token_hash},
         to_email=request.email,
         subject=" ".join(subject.split())[:200],

@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import reverse
 
 import pytest
-import time_machine
 
 from events.registration import outbox, selectors
 from events.registration.models import EligibilityRound, OutboxMessage
@@ -25,33 +24,16 @@ from events.registration.privacy import person_erase
 from events.registration.values import Actor
 from network.services import coordinator_group_ensure
 from tests.events.factories import EventPageFactory
+from tests.events.registration import notify_fixtures
+from tests.events.registration.notify_fixtures import ALL_FROM, LOCMEM, NOW
 from tests.network.factories import OrganisationPageFactory, aware
 
 from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-NOW = aware(2030, 12, 2, 12)
-GROUP_FROM = aware(2030, 12, 1, 9)
-ALL_FROM = aware(2030, 12, 8, 9)
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "notify-tests"}}
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def in_rounds(event, certification_group):
-    event.start, event.end = aware(2031, 1, 12, 9, 30), aware(2031, 1, 12, 15, 30)
-    event.registration_rounds = [
-        EligibilityRound(library_group=certification_group, opens_at=GROUP_FROM),
-        EligibilityRound(library_group=None, opens_at=ALL_FROM),
-    ]
-    event.save_revision().publish()
-    return event
+# The shared clock (autouse) and rounds, as this module's fixtures.
+clock, in_rounds = notify_fixtures.clock, notify_fixtures.in_rounds
 
 
 @pytest.fixture

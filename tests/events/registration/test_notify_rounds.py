@@ -10,38 +10,20 @@ from django.core.cache import cache
 from django.utils import translation
 
 import pytest
-import time_machine
 
 from events.registration import rules
 from events.registration.errors import RegistrationError
 from events.registration.models import EligibilityRound
 from events.registration.rounds import offering_rounds_state
+from tests.events.registration import notify_fixtures
+from tests.events.registration.notify_fixtures import ALL_FROM, GROUP_FROM, LOCMEM, NOW
 from tests.events.registration.test_views import form_url, post_data
 from tests.network.factories import aware
 
 pytestmark = pytest.mark.django_db
 
-NOW = aware(2030, 12, 2, 12)
-GROUP_FROM = aware(2030, 12, 1, 9)
-ALL_FROM = aware(2030, 12, 8, 9)
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "notify-rounds"}}
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def in_rounds(event, certification_group):
-    event.start, event.end = aware(2031, 1, 12, 9, 30), aware(2031, 1, 12, 15, 30)
-    event.registration_rounds = [
-        EligibilityRound(library_group=certification_group, opens_at=GROUP_FROM),
-        EligibilityRound(library_group=None, opens_at=ALL_FROM),
-    ]
-    event.save_revision().publish()
-    return event
+# The shared clock (autouse) and rounds, as this module's fixtures.
+clock, in_rounds = notify_fixtures.clock, notify_fixtures.in_rounds
 
 
 def box(client, offering) -> str:
