@@ -215,17 +215,20 @@ def competency_landscape(library: Library, *, division: str = YEAR, now: dt.date
     participants = took_part(Participant.objects.filter(registration__in=registrations, offering__start__lte=now))
     # The period of each offering's start is worked out once per offering here: in SQL, SQLite would convert the time
     # zone in Python for every participant and theme.
-    rows = participants.annotate(person=person()).values_list("offering_id", "offering__start", "person")
-    offerings = Participant.objects.filter(registration__in=registrations).values("offering_id")
+    rows = list(
+        participants.annotate(person=person()).values_list("offering_id", "offering__start", "person").order_by()
+        .distinct()
+    )  # fmt: skip
+    # The themes of exactly those offerings, by their ids: as a subquery, SQLite would read every page's themes.
     themes: dict[int, list[str]] = {}
-    for offering_id, name in PageTheme.objects.filter(content_object_id__in=offerings).values_list(
+    for offering_id, name in PageTheme.objects.filter(content_object_id__in={row[0] for row in rows}).values_list(
         "content_object_id", "tag__name"
     ):
         themes.setdefault(offering_id, []).append(name)
     periods_of: dict[int, tuple[int, int]] = {}
     cells: dict[str | None, dict[tuple[int, int], set[str]]] = {}
     per_period: dict[tuple[int, int], set[str]] = {}
-    for offering_id, start, who in rows.order_by().distinct():
+    for offering_id, start, who in rows:
         if offering_id not in periods_of:
             local = timezone.localtime(start)
             periods_of[offering_id] = (local.year, (1 if local.month <= 6 else 2) if division == HALF_YEAR else 0)

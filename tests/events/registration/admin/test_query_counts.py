@@ -28,7 +28,7 @@ SCREENS = {
     "offering_xlsx": ("coordinator_client", 12),
     # with the notify-me requests (selectors.notification_requests) and the experiments (registration.experiments)
     "person_lookup": ("officer_client", 12),
-    "landscape": ("coordinator_client", 12),  # the offerings, then their themes (registration.landscape)
+    "landscape": ("coordinator_client", 11),  # the offerings taken part in (none yet here, so no themes to read)
     "explorer": ("coordinator_client", 35),
     "page_editor": ("coordinator_client", 40),
 }
