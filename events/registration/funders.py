@@ -304,7 +304,7 @@ def funders_report(
     answered = [pk for pk, row in rows.items() if row.responded]
     questions = {
         offering.pk: [q for q in evaluation_questions(offering) if q.kind == "scale"]
-        for offering in OfferingPage.objects.filter(pk__in=answered or [0]).only("pk", "evaluation")
+        for offering in OfferingPage.objects.filter(pk__in=answered).only("pk", "evaluation")
     }
     minimum = settings.EVALUATION_MIN_RESPONSES
     return FundersReport(
