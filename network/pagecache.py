@@ -29,6 +29,10 @@ from .models import OfferingPage
 HEADER = "X-Cache"
 # The last seconds of a kept page's life (at most a quarter of it), in which one request makes it anew.
 REFRESH_SECONDS = 2
+# How long a request with no kept page waits for the one another request is making (the lock lives a second more),
+# and how often it looks: at a moment every visitor's page expires at once, and one worker makes it instead of all.
+WAIT_SECONDS = 2.0
+WAIT_STEP = 0.01
 # Addresses that are never kept: the admin, documents (files, some of them private), the registration pages, and
 # static and uploaded files (WhiteNoise and nginx serve those).
 SKIPPED_PREFIXES = (
@@ -151,7 +155,8 @@ def _response_is_storable(request, response) -> bool:
 
 class PageCacheMiddleware:
     """Serves a kept page before anything else runs (its headers were kept with it); keeps what the view made when it
-    may. In the last seconds of a kept page's life one request makes it anew while the others are still served it.
+    may. In the last seconds of a kept page's life one request makes it anew while the others are still served it;
+    when there is no kept page, one request makes it while the others wait for it.
 
     Every response says what happened in X-Cache: hit (with its Age in seconds), miss (made and kept), skip.
     """
@@ -165,9 +170,19 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             response[HEADER] = "skip"
             return response
-        entry = cache.get(key)
+        entry = _unexpired(cache.get(key))
         if entry is not None and not _makes_it_anew(key, entry):
             return _from_entry(entry)
+        locked = entry is not None or _take_lock(key)  # _makes_it_anew took it for an expiring page
+        if not locked and (entry := _wait_for(key)) is not None:  # another request is making it
+            return _from_entry(entry)
+        try:
+            return self._make(request, key)
+        finally:
+            if locked:
+                cache.delete(refresh_lock_key(key))  # those waiting stop at once, with or without a page
+
+    def _make(self, request, key: str) -> HttpResponse:
         made_at = timezone.now()  # what the page shows is read from here on
         lifetime = _Lifetime(now=made_at, until=made_at + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
         token = _lifetime.set(lifetime)
@@ -180,12 +195,14 @@ class PageCacheMiddleware:
             return response
         moment = next_moment(made_at)
         until = lifetime.until if moment is None else min(lifetime.until, moment)
-        seconds = int((until - timezone.now()).total_seconds())  # the time spent making it counts against its life
-        if seconds < 1:
+        seconds = (until - timezone.now()).total_seconds()  # the time spent making it counts against its life
+        if seconds <= 0:
             response[HEADER] = "skip"
             return response
         headers = [(name, value) for name, value in response.items() if name.lower() not in LEFT_OUT_HEADERS]
         entry = (headers, response.content, made_at.timestamp(), until.timestamp())  # a 200: nothing else is kept
+        # Kept to the millisecond where the cache allows (django-redis, local memory); a cache that keeps whole
+        # seconds may keep it longer, but it is not served past `until` (_unexpired).
         cache.set(key, entry, seconds)
         response[HEADER] = "miss"
         return response
@@ -195,6 +212,29 @@ def refresh_lock_key(key: str) -> str:
     return f"{key}:anew"
 
 
+def _unexpired(entry):
+    """The kept entry, or None once its `until` has passed."""
+    return entry if entry is not None and time.time() < entry[3] else None
+
+
+def _wait_for(key: str):
+    """The page another request is making, once it is kept; None when that request ends without keeping one (or the
+    cache cannot be reached) or after WAIT_SECONDS, so that this one makes it itself."""
+    lock = refresh_lock_key(key)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        found = cache.get_many([key, lock])
+        if (entry := _unexpired(found.get(key))) is not None:
+            return entry
+        if lock not in found or time.monotonic() >= deadline:
+            return None
+        time.sleep(WAIT_STEP)
+
+
+def _take_lock(key: str) -> bool:
+    return bool(cache.add(refresh_lock_key(key), 1, REFRESH_SECONDS + 1))
+
+
 def _makes_it_anew(key: str, entry) -> bool:
     """Whether this request makes an expiring page anew: only the first to ask in its last REFRESH_SECONDS (a short
     lock in the shared cache), so that many visitors do not all make it at once when it expires."""
@@ -202,7 +242,7 @@ def _makes_it_anew(key: str, entry) -> bool:
     window = min(REFRESH_SECONDS, (until - made_at) / 4)
     if time.time() < until - window:
         return False
-    return cache.add(refresh_lock_key(key), 1, REFRESH_SECONDS + 1)
+    return _take_lock(key)
 
 
 def _from_entry(entry) -> HttpResponse:
