@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kompetencenetvaerk
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-peer bench-clean lighthouse loadtest loadtest-round
+.PHONY: help install messages run test test-sqlite test-postgres lint structure migrate demo clean bench bench-registration bench-admin bench-fragments bench-peer bench-clean lighthouse loadtest loadtest-round
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,8 +91,12 @@ test-postgres: install ## The test suite on PostgreSQL (PG_URL)
 bench: install ## Benchmarks at N=200 and N=20,000 on SQLite (and PostgreSQL, with registration, when DATABASE_URL is set); Lighthouse
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory bench-registration ;; esac
+	$(MAKE) --no-print-directory bench-fragments
 	$(MAKE) --no-print-directory bench-admin
 	$(MAKE) --no-print-directory lighthouse
+
+bench-fragments: install ## What each cache inside a page saves when the page is made anew, N=200 and N=20,000; var/bench/fragments.json
+	$(BIN)/python tests/benchmarks/bench_fragments.py $(BENCH_FRAGMENTS_ARGS)
 
 bench-registration: install ## Registration at 20 concurrent clients on PostgreSQL (DATABASE_URL)
 	$(BIN)/python tests/benchmarks/bench_registration.py $(BENCH_REGISTRATION_ARGS)
