@@ -8,6 +8,7 @@ import http.client
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -115,3 +116,21 @@ def test_two_servers_share_the_kept_pages_and_a_publish_reaches_both_at_once(
         assert state == "miss" and "FN&#x27;s verdensmål" in body
         state, body, _ = get(first, path)
         assert state == "hit" and "FN&#x27;s verdensmål" in body
+
+
+def test_when_no_page_is_kept_one_server_makes_it_while_the_other_waits_for_it(two_servers, transactional_event):
+    first, second = two_servers
+    for port in two_servers:  # both workers started (gunicorn loads the site in the worker, after the port is open)
+        get(port, "/robots.txt")
+    barrier, states = threading.Barrier(2), {}
+
+    def ask(port: int) -> None:
+        barrier.wait()
+        states[port] = get(port, transactional_event.url)[0]
+
+    threads = [threading.Thread(target=ask, args=(port,)) for port in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(states.values()) == ["hit", "miss"]  # asked at once: made by one, served to the other
