@@ -261,13 +261,7 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[s
     if only:
         names = [name for name in names if (name in SEARCH_PAGES) == (only == "search")]
     with contextlib.ExitStack() as stack:
-        redis_server = RedisServer(VAR / "redis").start()
-        stack.callback(redis_server.stop)
-        redis_dbs = {size: redis.Redis(host="127.0.0.1", port=redis_server.port, db=i) for i, size in enumerate(sizes)}
-        servers = {}
-        for i, size in enumerate(sizes):
-            settings = {**base_env(database_url_for(kind, size)), "REDIS_URL": f"{redis_server.url[:-1]}{i}"}
-            servers[size] = stack.enter_context(gunicorn({**settings, **(env or {})}, workers=WORKERS))
+        servers, redis_dbs = serve_sizes(stack, kind, sizes, VAR / "redis", env)
         workers = {size: worker_pid(server.pid) for size, (server, _port) in servers.items()}
         results: dict[int, dict] = {size: {} for size in sizes}
         rows = [(FLOOR, "hit")] + [(name, mode) for name in names for mode in ("hit", "miss")]
@@ -283,17 +277,34 @@ def serve_and_measure(kind: str, sizes: list[int], only: str = "", names: list[s
                     if i >= WARMUP:
                         times[size].append(elapsed)
             for size in sizes:
-                ordered = sorted(times[size])
-                results[size].setdefault(name, {})[mode] = {
-                    "median_ms": round(statistics.median(ordered), 2),
-                    "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 2),
-                }
+                results[size].setdefault(name, {})[mode] = summary(times[size])
             row = {size: results[size][name][mode] for size in sizes}
             figures = "  ".join(f"N={size}: {row[size]['median_ms']} / {row[size]['p95_ms']}" for size in sizes)
             print(f"  {kind} {name} {mode}: {figures}", flush=True)
         for size in sizes:
             results[size]["_server_peak_rss_mb"] = round(rss_mb(workers[size]), 1)
         return results
+
+
+def serve_sizes(stack: contextlib.ExitStack, kind: str, sizes: list[int], redis_dir: Path, env: dict | None = None):
+    """One gunicorn per size (WORKERS workers, the production settings and `env`), each on a Redis database of its
+    own on one redis-server; stopped when `stack` closes. ({size: (process, port)}, {size: that Redis database})."""
+    redis_server = RedisServer(redis_dir).start()
+    stack.callback(redis_server.stop)
+    dbs = {size: redis.Redis(host="127.0.0.1", port=redis_server.port, db=i) for i, size in enumerate(sizes)}
+    servers = {}
+    for i, size in enumerate(sizes):
+        settings = {**base_env(database_url_for(kind, size)), "REDIS_URL": f"{redis_server.url[:-1]}{i}"}
+        servers[size] = stack.enter_context(gunicorn({**settings, **(env or {})}, workers=WORKERS))
+    return servers, dbs
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 2),
+    }
 
 
 def worker_pid(master: int) -> int:

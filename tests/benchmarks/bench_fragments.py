@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import json
 import os
-import statistics
 import sys
 from pathlib import Path
 
@@ -32,11 +31,11 @@ from tests.benchmarks.bench import (  # noqa: E402 - after putting the project o
     build_index,
     database_url_for,
     fetch_ms,
-    gunicorn,
     run,
+    serve_sizes,
+    summary,
     targets,
 )
-from tests.network.redis_server import RedisServer  # noqa: E402
 
 REQUESTS = 40
 WARMUP = 3
@@ -93,13 +92,7 @@ def measure(kind: str, sizes: list[int], requests: int) -> dict:
         urls[size]["register_form"] = out.strip().splitlines()[-1]
     results: dict = {size: {} for size in sizes}
     with contextlib.ExitStack() as stack:
-        redis_server = RedisServer(VAR / "redis-fragments").start()
-        stack.callback(redis_server.stop)
-        dbs = {size: redis.Redis(host="127.0.0.1", port=redis_server.port, db=i) for i, size in enumerate(sizes)}
-        servers = {}
-        for i, size in enumerate(sizes):
-            env = {**base_env(database_url_for(kind, size)), "REDIS_URL": f"{redis_server.url[:-1]}{i}"}
-            servers[size] = stack.enter_context(gunicorn(env, workers=WORKERS))
+        servers, dbs = serve_sizes(stack, kind, sizes, VAR / "redis-fragments")
         for page, own in PAGES.items():
             for mode in ("made anew", *own, *EVERY_PAGE):
                 times: dict[int, list[float]] = {size: [] for size in sizes}
@@ -110,11 +103,7 @@ def measure(kind: str, sizes: list[int], requests: int) -> dict:
                         if i >= WARMUP:
                             times[size].append(elapsed)
                 for size in sizes:
-                    ordered = sorted(times[size])
-                    results[size].setdefault(page, {})[mode] = {
-                        "median_ms": round(statistics.median(ordered), 2),
-                        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 2),
-                    }
+                    results[size].setdefault(page, {})[mode] = summary(times[size])
                 figures = "  ".join(
                     f"N={size}: {results[size][page][mode]['median_ms']} / {results[size][page][mode]['p95_ms']}"
                     for size in sizes
