@@ -6,83 +6,36 @@ visitor's (a login, a session, messages, a CSRF token, a cookie) is kept or serv
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
-from django.core.cache import cache
 from django.core.management import call_command
-from django.test import RequestFactory
 from django.urls import reverse
 
 from wagtail.models import PageViewRestriction, Site
 
 import pytest
-import time_machine
 
 from events.registration.emails import manage_url
 from events.registration.models import EligibilityRound
 from events.registration.services import registration_create
 from events.registration.values import ParticipantData
-from network import pagecache
 from network.models import Library
-from tests.events.factories import EventPageFactory
 from tests.network.factories import (
     ImageFactory,
     InitiativePageFactory,
     PersonFactory,
     ThemeFactory,
     WorkingGroupPageFactory,
-    aware,
 )
 from tests.webinars.factories import WebinarPageFactory
 
+from .pages import NOW, event, fetch, publish, state
+
 pytestmark = pytest.mark.django_db
-
-NOW = aware(2030, 5, 15, 12, 0)
-
-
-@pytest.fixture(autouse=True)
-def locmem_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
-    settings.PAGE_CACHE_SECONDS = 24 * 60 * 60  # long, so that the moments below decide when a kept page expires
-    settings.PAGE_CACHE_SEATS_SECONDS = 10
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def theme(db):
     return ThemeFactory(name="Verdensmål", slug="verdensmaal")
-
-
-def event(section, title="Inspirationsdag", *, days=3, hours=6, themes=(), **kwargs):
-    start = NOW + dt.timedelta(days=days)
-    return EventPageFactory(
-        parent=section, title=title, start=start, end=start + dt.timedelta(hours=hours), themes=list(themes), **kwargs
-    )
-
-
-def fetch(client, url, **extra):
-    response = client.get(url, **extra)
-    assert response.status_code == 200, (url, response.status_code)
-    return response
-
-
-def state(client, url, **extra) -> str:
-    return fetch(client, url, **extra)["X-Cache"]
-
-
-def publish(page, **changes):
-    for name, value in changes.items():
-        setattr(page, name, value)
-    page.save_revision().publish()
 
 
 @pytest.fixture
@@ -335,107 +288,6 @@ def test_seats_shown_are_never_older_than_the_setting(client, organisation, even
     assert fresh["X-Cache"] == "miss"
     text = fresh.content.decode()
     assert ("1 ledig plads" in text) if where == "offering page" else ("Få pladser" in text)
-
-
-def test_in_its_last_seconds_one_request_makes_a_kept_page_anew_while_the_others_are_served_it(
-    client, organisation, frozen
-):
-    offering = event(organisation, "Inspirationsdag", days=30, registration_enabled=True, capacity=10)
-    fetch(client, offering.url)  # kept for 10 seconds: it shows seats
-    frozen.shift(dt.timedelta(seconds=9))
-    key = pagecache._key(RequestFactory().get(offering.url))
-    assert cache.add(pagecache.refresh_lock_key(key), 1)  # another request is making it anew
-    kept = fetch(client, offering.url)
-    assert kept["X-Cache"] == "hit" and kept["Age"] == "9"
-    cache.delete(pagecache.refresh_lock_key(key))
-    assert state(client, offering.url) == "miss"  # this one makes it anew...
-    assert fetch(client, offering.url)["Age"] == "0"  # ... and the others get the new page
-
-
-def test_a_page_whose_moment_is_under_a_second_away_is_kept_until_it_and_not_after(client, organisation, frozen):
-    offering = event(organisation, "Inspirationsdag", days=30, registration_enabled=True)
-    EligibilityRound.objects.create(page=offering, opens_at=NOW + dt.timedelta(milliseconds=600))
-    publish(offering)
-    assert state(client, offering.url) == "miss"  # kept for 0.6 s: every visitor would make it in the last second
-    frozen.shift(dt.timedelta(milliseconds=400))  # before its last quarter, in which one request makes it anew
-    assert state(client, offering.url) == "hit"
-    frozen.shift(dt.timedelta(milliseconds=300))
-    page = fetch(client, offering.url)
-    assert page["X-Cache"] == "miss" and "Tilmeld deltagere" in page.content.decode()
-
-
-def test_a_kept_page_is_not_served_past_its_moment_by_a_cache_that_keeps_it_longer(
-    client, organisation, frozen, monkeypatch
-):
-    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0.05)
-    offering = event(organisation, "Inspirationsdag", days=30, registration_enabled=True, capacity=10)
-    fetch(client, offering.url)  # kept for 10 seconds: it shows seats
-    key = pagecache._key(RequestFactory().get(offering.url))
-    cache.set(key, cache.get(key), 60 * 60)  # as a cache that rounds lifetimes up would keep it
-    assert cache.add(pagecache.refresh_lock_key(key), 1, 60)  # another request is making it anew, and takes long
-    frozen.shift(dt.timedelta(seconds=10, milliseconds=1))
-    assert state(client, offering.url) == "miss"  # not the kept copy, which would show seats 10 s old
-
-
-def kept_then_forgotten(client, url) -> tuple[str, tuple]:
-    """The page's key and the entry that was kept for it, after taking it out of the cache again."""
-    fetch(client, url)
-    key = pagecache._key(RequestFactory().get(url))
-    entry = cache.get(key)
-    cache.delete(key)
-    return key, entry
-
-
-def later(seconds: float, action) -> threading.Thread:
-    thread = threading.Timer(seconds, action)
-    thread.start()
-    return thread
-
-
-def test_without_a_kept_page_a_request_waits_for_the_one_another_is_making(
-    client, organisation, django_assert_num_queries
-):
-    offering = event(organisation, "Inspirationsdag", days=30)
-    key, entry = kept_then_forgotten(client, offering.url)
-    assert cache.add(pagecache.refresh_lock_key(key), 1)  # another request is making it
-    keeper = later(0.05, lambda: cache.set(key, entry, 60))
-    with django_assert_num_queries(0):
-        response = fetch(client, offering.url)
-    keeper.join()
-    assert response["X-Cache"] == "hit" and response.content == entry[1]
-
-
-def test_a_waiting_request_makes_the_page_itself_once_the_other_ends_without_keeping_it(
-    client, organisation, monkeypatch
-):
-    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 30.0)
-    offering = event(organisation, "Inspirationsdag", days=30)
-    key, _ = kept_then_forgotten(client, offering.url)
-    assert cache.add(pagecache.refresh_lock_key(key), 1)
-    releaser = later(0.05, lambda: cache.delete(pagecache.refresh_lock_key(key)))  # a 404, say: nothing kept
-    started = time.monotonic()
-    assert state(client, offering.url) == "miss"
-    releaser.join()
-    assert time.monotonic() - started < pagecache.WAIT_SECONDS  # it did not wait out the whole wait
-
-
-def test_a_waiting_request_makes_the_page_itself_after_the_wait_and_leaves_the_others_lock(
-    client, organisation, monkeypatch
-):
-    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0.05)
-    offering = event(organisation, "Inspirationsdag", days=30)
-    key, _ = kept_then_forgotten(client, offering.url)
-    assert cache.add(pagecache.refresh_lock_key(key), 1)  # held by a request that takes long
-    assert state(client, offering.url) == "miss"
-    assert cache.get(pagecache.refresh_lock_key(key)) == 1
-    assert state(client, offering.url) == "hit"
-
-
-def test_the_request_that_made_a_page_lets_go_of_its_lock(client, organisation):
-    offering = event(organisation, "Inspirationsdag", days=30)
-    key, _ = kept_then_forgotten(client, offering.url)
-    assert state(client, offering.url) == "miss"
-    assert cache.get(pagecache.refresh_lock_key(key)) is None
 
 
 def test_a_kept_page_is_not_kept_past_its_moment_by_the_time_it_took_to_make(client, organisation, frozen, settings):
