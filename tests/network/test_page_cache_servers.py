@@ -122,11 +122,13 @@ def test_when_no_page_is_kept_one_server_makes_it_while_the_other_waits_for_it(t
     first, second = two_servers
     for port in two_servers:  # both workers started (gunicorn loads the site in the worker, after the port is open)
         get(port, "/robots.txt")
-    barrier, states = threading.Barrier(2), {}
+    # The path is read here, not in the threads: a thread reading the page would open a database connection of its
+    # own that nobody closes.
+    path, barrier, states = transactional_event.url, threading.Barrier(2), {}
 
     def ask(port: int) -> None:
         barrier.wait()
-        states[port] = get(port, transactional_event.url)[0]
+        states[port] = get(port, path)[0]
 
     threads = [threading.Thread(target=ask, args=(port,)) for port in (first, second)]
     for thread in threads:
