@@ -256,9 +256,11 @@ def _from_entry(entry) -> HttpResponse:
 
 
 def offering_moments(now: dt.datetime) -> dt.datetime | None:
-    """The next start, end, registration opening or deadline of any live offering after `now`: one query."""
+    """The next start, end, registration opening or deadline of any live offering after `now`: one query, over the
+    offerings not yet ended (the index on `end`). An ended one has no moment ahead: clean() keeps the deadlines before
+    the end, and an opening after the deadline changes nothing shown."""
     fields = ("start", "end", "registration_opens", "registration_closes", "change_deadline")
-    found = OfferingPage.objects.filter(live=True).aggregate(
+    found = OfferingPage.objects.filter(live=True, end__gt=now).aggregate(
         **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in fields}
     )
     return min((moment for moment in found.values() if moment is not None), default=None)
