@@ -64,7 +64,8 @@ PAGES = {
     "theme_page": ("cards",),
     "offering_page": ("cards",),
     "search_text": ("search ranking", "search hits"),
-    "autocomplete": ("search vocabulary",),
+    "search_broad": ("search ranking", "search hits"),  # many matches: its ranking reaches the cap and is kept
+    "search_misspelled": ("search vocabulary",),  # no hits: "Mente du …?" reads the site's words
     "register_form": ("registration form",),  # never kept whole (it carries a CSRF token): always made
 }
 REGISTER_FORM = (
@@ -90,6 +91,7 @@ def measure(kind: str, sizes: list[int], requests: int) -> dict:
         urls[size] = targets(env)
         out = run([PYTHON, "manage.py", "shell", "-c", REGISTER_FORM], env, capture_output=True, text=True).stdout
         urls[size]["register_form"] = out.strip().splitlines()[-1]
+        urls[size]["search_misspelled"] = "/search/?q=verdnsmaal"
     results: dict = {size: {} for size in sizes}
     with contextlib.ExitStack() as stack:
         servers, dbs = serve_sizes(stack, kind, sizes, VAR / "redis-fragments")
