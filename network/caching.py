@@ -34,6 +34,16 @@ def content_generation() -> str:
     return token
 
 
+def content_generation_and(keys: list[str]) -> tuple[str, dict]:
+    """The current generation token and the values found for `keys`, in one round trip to the cache (a kept page's
+    hit reads both)."""
+    if _token_unsaved:
+        return content_generation(), cache.get_many(keys)
+    found = cache.get_many([GENERATION_KEY, *keys])
+    token = found.pop(GENERATION_KEY, None)
+    return token or content_generation(), found
+
+
 def new_generation(**kwargs) -> None:
     """Signal receiver: what listings show may have changed; forget every cached card and count.
 

@@ -1,8 +1,9 @@
 """Whole public pages from the shared cache, never stale. See the README, "Whole pages from the cache".
 
-A page is kept under its address and the content generation (network.caching): a publish, or an edit of a theme,
-library, organisation, person, image, document or site, starts a new generation, so every kept page is out of reach
-at once on every server. A kept page also expires at the next moment time changes what the site shows (an offering
+A page is kept under its address with the content generation it was made in (network.caching), and served only in
+that generation: a publish, or an edit of a theme, library, organisation, person, image, document or site, starts a
+new one, so every kept page is out of reach at once on every server. A hit reads the generation and the page in one
+round trip to the cache. A kept page also expires at the next moment time changes what the site shows (an offering
 starts or ends, a registration round opens, a deadline passes), at PAGE_CACHE_SEATS_SECONDS when it shows seats that
 registrations change, and at PAGE_CACHE_SECONDS at the latest.
 """
@@ -23,7 +24,7 @@ from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .caching import TTL, cache_key, content_generation
+from .caching import TTL, cache_key, content_generation, content_generation_and
 from .models import OfferingPage
 
 HEADER = "X-Cache"
@@ -125,13 +126,15 @@ def _request_is_cacheable(request) -> bool:
 
 
 def _key(request) -> str | None:
+    """The page's address: its entry holds the generation it was made in (not the key, so that a hit reads both at
+    once, and a page made anew replaces the one of an earlier generation)."""
     try:
         host = request.get_host()  # only hosts in ALLOWED_HOSTS get an entry
     except DisallowedHost:
         return None
     query = sorted(request.GET.lists())
     accept = request.headers.get("Accept", "") if request.path.startswith(API_PREFIX) else ""
-    return cache_key("page", content_generation(), request.scheme, host, request.path, query, accept)
+    return cache_key("page", request.scheme, host, request.path, query, accept)
 
 
 def _response_is_storable(request, response) -> bool:
@@ -170,19 +173,20 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             response[HEADER] = "skip"
             return response
-        entry = _unexpired(cache.get(key))
+        generation, found = content_generation_and([key])
+        entry = _current(found.get(key), generation)
         if entry is not None and not _makes_it_anew(key, entry):
             return _from_entry(entry)
         locked = entry is not None or _take_lock(key)  # _makes_it_anew took it for an expiring page
-        if not locked and (entry := _wait_for(key)) is not None:  # another request is making it
+        if not locked and (entry := _wait_for(key, generation)) is not None:  # another request is making it
             return _from_entry(entry)
         try:
-            return self._make(request, key)
+            return self._make(request, key, generation)
         finally:
             if locked:
                 cache.delete(refresh_lock_key(key))  # those waiting stop at once, with or without a page
 
-    def _make(self, request, key: str) -> HttpResponse:
+    def _make(self, request, key: str, generation: str) -> HttpResponse:
         made_at = timezone.now()  # what the page shows is read from here on
         lifetime = _Lifetime(now=made_at, until=made_at + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
         token = _lifetime.set(lifetime)
@@ -200,9 +204,11 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
             return response
         headers = [(name, value) for name, value in response.items() if name.lower() not in LEFT_OUT_HEADERS]
-        entry = (headers, response.content, made_at.timestamp(), until.timestamp())  # a 200: nothing else is kept
+        # A 200: nothing else is kept. The generation is the one read before the page was made: a publish while it
+        # was made leaves it out of reach.
+        entry = (generation, headers, response.content, made_at.timestamp(), until.timestamp())
         # Kept to the millisecond where the cache allows (django-redis, local memory); a cache that keeps whole
-        # seconds may keep it longer, but it is not served past `until` (_unexpired).
+        # seconds may keep it longer, but it is not served past `until` (_current).
         cache.set(key, entry, seconds)
         response[HEADER] = "miss"
         return response
@@ -212,19 +218,19 @@ def refresh_lock_key(key: str) -> str:
     return f"{key}:anew"
 
 
-def _unexpired(entry):
-    """The kept entry, or None once its `until` has passed."""
-    return entry if entry is not None and time.time() < entry[3] else None
+def _current(entry, generation: str):
+    """The kept entry, or None if it was made in another generation or its `until` has passed."""
+    return entry if entry is not None and entry[0] == generation and time.time() < entry[-1] else None
 
 
-def _wait_for(key: str):
+def _wait_for(key: str, generation: str):
     """The page another request is making, once it is kept; None when that request ends without keeping one (or the
     cache cannot be reached) or after WAIT_SECONDS, so that this one makes it itself."""
     lock = refresh_lock_key(key)
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         found = cache.get_many([key, lock])
-        if (entry := _unexpired(found.get(key))) is not None:
+        if (entry := _current(found.get(key), generation)) is not None:
             return entry
         if lock not in found or time.monotonic() >= deadline:
             return None
@@ -246,7 +252,7 @@ def _makes_it_anew(key: str, entry) -> bool:
 
 
 def _from_entry(entry) -> HttpResponse:
-    headers, content, made_at, _until = entry
+    _generation, headers, content, made_at, _until = entry
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -80,6 +81,30 @@ def test_every_kind_of_public_page_is_kept_whole_and_served_without_a_query(
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert "Set-Cookie" not in second and not second.cookies
+
+
+def test_a_hit_asks_the_cache_once_for_the_generation_and_the_page_together(client, pages, monkeypatch):
+    url = pages["listing"]
+    assert state(client, url) == "miss"
+    backend = caches["default"]  # the local-memory cache of this thread, which `cache` stands for
+    asked, inside = [], []
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not inside:  # the local-memory get_many asks its own get per key: one call from outside
+                asked.append(name)
+            inside.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "has_key", "add", "set", "delete"):
+        monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+    assert state(client, url) == "hit"
+    assert asked == ["get_many"]
 
 
 def test_the_order_of_the_query_parameters_does_not_make_another_page(client, pages):
