@@ -24,7 +24,7 @@ from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .caching import TTL, cache_key, content_generation, content_generation_and
+from .caching import TTL, cache_key, content_generation_and
 from .models import OfferingPage
 
 HEADER = "X-Cache"
@@ -101,9 +101,9 @@ def not_cached(view):
     return wrapper
 
 
-def next_moment(now: dt.datetime) -> dt.datetime | None:
+def next_moment(now: dt.datetime, generation: str) -> dt.datetime | None:
     """The next moment after `now` that any source names: kept for the generation until it has passed."""
-    key = cache_key("next-moment", content_generation())
+    key = cache_key("next-moment", generation)
     found = cache.get(key)
     if found is not None and (found[0] is None or now < found[0]):
         return found[0]
@@ -197,7 +197,7 @@ class PageCacheMiddleware:
         if not _response_is_storable(request, response):
             response[HEADER] = "skip"
             return response
-        moment = next_moment(made_at)
+        moment = next_moment(made_at, generation)
         until = lifetime.until if moment is None else min(lifetime.until, moment)
         seconds = (until - timezone.now()).total_seconds()  # the time spent making it counts against its life
         if seconds <= 0:

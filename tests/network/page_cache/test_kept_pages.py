@@ -233,6 +233,18 @@ def test_a_kept_listing_expires_when_an_offering_starts(client, organisation, ev
     assert state(client, offering.url) == "miss"
 
 
+def test_a_published_offering_brings_the_next_moment_forward(client, organisation, event_index, frozen):
+    later = event(organisation, "Inspirationsdag", days=5)
+    assert state(client, later.url) == "miss"  # kept until the start five days on
+    sooner = event(organisation, "Læseklub", days=0, hours=6)  # a publish: a new generation
+    publish(sooner, start=NOW + dt.timedelta(minutes=5), end=NOW + dt.timedelta(hours=6))
+    assert state(client, later.url) == "miss"
+    frozen.shift(dt.timedelta(minutes=4, seconds=57))
+    assert state(client, later.url) == "hit"
+    frozen.shift(dt.timedelta(seconds=4))
+    assert state(client, later.url) == "miss"  # the new offering's start, not the moment of the generation before
+
+
 def test_a_kept_listing_expires_when_an_offering_ends_and_leaves_it(client, organisation, event_index, frozen):
     offering = event(organisation, "Inspirationsdag", days=0, hours=2)
     offering.start, offering.end = NOW - dt.timedelta(hours=1), NOW + dt.timedelta(minutes=30)
